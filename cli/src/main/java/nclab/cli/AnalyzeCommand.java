@@ -1,0 +1,74 @@
+package nclab.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import nclab.io.Json;
+import nclab.metrics.CollapseAnalysis;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nclab analyze}: collapse metrics of last-layer features, labels and classifier from any framework
+ * ({@code .npy} files), and the distance to every predicted geometry for the class sizes the labels give.
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = {"Neural-collapse metrics of features H (N x d), labels y (N) and classifier W (K x d),",
+            "and the distance to each predicted geometry (ETF, SELI, Layer-Peeled Model; ReLU UFM and",
+            "L-extended UFM when --lambda-w and --lambda-h are given). Definitions: docs/metrics.md."},
+        footer = {"", "Example:",
+            "  nclab analyze --features H.npy --labels y.npy --weights W.npy --json"})
+final class AnalyzeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--features", required = true, paramLabel = "H.npy",
+            description = "features, N x d, float32 or float64, C order (streamed, not loaded)")
+    Path features;
+
+    @Option(names = "--labels", required = true, paramLabel = "y.npy", description = "integer labels 0..K-1, length N")
+    Path labels;
+
+    @Option(names = "--weights", required = true, paramLabel = "W.npy", description = "classifier, K x d")
+    Path weights;
+
+    @Option(names = "--bias", paramLabel = "b.npy", description = "classifier bias, length K")
+    Path bias;
+
+    @Option(names = "--lambda-w", paramLabel = "X", description = "ridge strength on W used in training (adds relu-ufm, lext)")
+    Double lambdaW;
+
+    @Option(names = "--lambda-h", paramLabel = "X", description = "ridge strength on H used in training (adds relu-ufm, lext)")
+    Double lambdaH;
+
+    @Option(names = "--ew", paramLabel = "X", description = "Layer-Peeled E_W (default: the measured mean ||w_k||^2)")
+    Double eW;
+
+    @Option(names = "--eh", paramLabel = "X", description = "Layer-Peeled E_H (default: the measured mean ||centred mu_k||^2)")
+    Double eH;
+
+    @Option(names = "--json", description = "print one JSON object instead of text")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        CollapseAnalysis analysis = AnalysisInputs.load(features, labels, weights, bias)
+                .analyse(new CollapseAnalysis.Options(lambdaW, lambdaH, eW, eH));
+        var out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("features", features.toString());
+            m.putAll(analysis.toMap());
+            out.println(Json.toPrettyString(m));
+        } else {
+            out.print(AnalysisText.of(analysis));
+        }
+        return 0;
+    }
+}

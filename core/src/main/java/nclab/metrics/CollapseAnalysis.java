@@ -1,0 +1,116 @@
+package nclab.metrics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import nclab.InvalidInputException;
+import nclab.data.ClassSizes;
+import nclab.theory.Etf;
+import nclab.theory.LExtendedGeometry;
+import nclab.theory.LayerPeeledGeometry;
+import nclab.theory.ReluUfmGeometry;
+import nclab.theory.SeliGeometry;
+import nclab.theory.TheoryParameters;
+
+/**
+ * Everything {@code nclab analyze} reports for one set of features, labels and classifier: the collapse
+ * metrics of {@link CollapseMetrics} and, for the class sizes the labels give, the distance
+ * ({@link TheoryComparison}) to each predicted geometry:
+ * <ul>
+ *   <li>{@code etf} and {@code seli} (seed 000), means centred by the class-balanced global mean;</li>
+ *   <li>{@code lpm} (seed 003) with E_W, E_H given or measured (E_W = mean ‖w_k‖², E_H = mean over classes
+ *       of ‖μ_k − μ_G‖² with the sample-weighted μ_G), means centred by the sample-weighted mean;</li>
+ *   <li>{@code relu-ufm} (seed 001, no centring) and {@code lext} (seed 004, L = 1; centred by the
+ *       sample-weighted mean when a bias is given, else none) when both λ's are given.</li>
+ * </ul>
+ *
+ * @param sizes       class sizes counted from the labels
+ * @param d           feature dimension
+ * @param metrics     ordered metric map of {@link CollapseMetrics#compute}
+ * @param comparisons one entry per predicted geometry, in the order above
+ */
+public record CollapseAnalysis(ClassSizes sizes, int d, Map<String, Object> metrics,
+                               List<TheoryComparison> comparisons) {
+
+    /**
+     * Optional model parameters; null = not given.
+     *
+     * @param lambdaW ridge strength on W (with lambdaH adds relu-ufm and lext)
+     * @param lambdaH ridge strength on H
+     * @param eW      Layer-Peeled E_W (default measured)
+     * @param eH      Layer-Peeled E_H (default measured)
+     */
+    public record Options(Double lambdaW, Double lambdaH, Double eW, Double eH) {
+        public Options {
+            InvalidInputException.require((lambdaW == null) == (lambdaH == null),
+                    "give both --lambda-w and --lambda-h, or neither");
+        }
+
+        /** No model parameters: ETF, SELI and LPM with measured energies. */
+        public static Options none() {
+            return new Options(null, null, null, null);
+        }
+    }
+
+    /**
+     * Runs the analysis.
+     *
+     * @param h      N×d features (streamed)
+     * @param labels N labels in 0..K−1, K = rows of w
+     * @param w      K×d classifier
+     * @param bias   length-K bias or null
+     */
+    public static CollapseAnalysis run(FeatureRows h, int[] labels, double[][] w, double[] bias, Options options) {
+        int k = w.length;
+        ClassStatistics stats = ClassStatistics.compute(h, labels, k);
+        ClassSizes sizes = ClassSizes.of(stats.counts());
+        Map<String, Object> metrics = CollapseMetrics.compute(h, labels, w, bias);
+        List<TheoryComparison> comparisons = new ArrayList<>();
+        TheoryParameters plain = TheoryParameters.of(sizes);
+        comparisons.add(TheoryComparison.of(Etf.predict(plain), stats, w, Centring.CLASS_BALANCED));
+        comparisons.add(TheoryComparison.of(SeliGeometry.predict(plain), stats, w, Centring.CLASS_BALANCED));
+        double eW = options.eW() != null ? options.eW() : meanSquaredNorm(w);
+        double eH = options.eH() != null ? options.eH() : meanSquaredNorm(stats.means(Centring.SAMPLE_WEIGHTED));
+        TheoryParameters lpm = new TheoryParameters(sizes, null, null, null, eW, eH, null, null, false);
+        comparisons.add(TheoryComparison.of(LayerPeeledGeometry.predict(lpm), stats, w, Centring.SAMPLE_WEIGHTED));
+        if (options.lambdaW() != null) {
+            TheoryParameters reg = new TheoryParameters(sizes, options.lambdaW(), options.lambdaH(), null, null,
+                    null, null, 1, bias != null);
+            comparisons.add(TheoryComparison.of(ReluUfmGeometry.predict(reg), stats, w, Centring.NONE));
+            comparisons.add(TheoryComparison.of(LExtendedGeometry.predict(reg), stats, w,
+                    bias != null ? Centring.SAMPLE_WEIGHTED : Centring.NONE));
+        }
+        return new CollapseAnalysis(sizes, h.cols(), metrics, List.copyOf(comparisons));
+    }
+
+    private static double meanSquaredNorm(double[][] rows) {
+        double s = 0;
+        for (double[] r : rows) {
+            for (double x : r) {
+                s += x * x;
+            }
+        }
+        return s / rows.length;
+    }
+
+    /** The prediction with the smallest mean distance. */
+    public TheoryComparison closest() {
+        return comparisons.stream().min(Comparator.comparingDouble(TheoryComparison::mean)).orElseThrow();
+    }
+
+    /** JSON-friendly view: sizes, metrics, distances, closest. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("N", sizes.total());
+        m.put("d", d);
+        m.put("K", sizes.k());
+        m.put("sizes", sizes.counts());
+        m.put("metrics", metrics);
+        m.put("distances", comparisons.stream().map(TheoryComparison::toMap).toList());
+        m.put("closest", closest().model());
+        return m;
+    }
+}
