@@ -221,12 +221,12 @@ public final class SeliGeometry implements GeometryPrediction {
         return a;
     }
 
-    /** ‖G_W/‖G_W‖_F − G*/‖G*‖_F‖_F with G* the simplex ETF Gram (Sec. 5). */
+    /** ‖G_W/‖G_W‖_F − G_E/‖G_E‖_F‖_F with G_E the simplex ETF Gram (Sec. 5). */
     public double distanceToEtfClassifiers() {
         return normalisedDistance(geometry.classifierGram(), Etf.gram(sizes.k()));
     }
 
-    /** ‖G_M/‖G_M‖_F − G*/‖G*‖_F‖_F with G* the simplex ETF Gram (Sec. 5). */
+    /** ‖G_M/‖G_M‖_F − G_E/‖G_E‖_F‖_F with G_E the simplex ETF Gram (Sec. 5). */
     public double distanceToEtfMeans() {
         return normalisedDistance(geometry.meanGram(), Etf.gram(sizes.k()));
     }
