@@ -17,9 +17,10 @@ import org.ejml.data.DMatrixRMaj;
  * counts.
  *
  * <p><b>Math.</b> The SEL matrix (Def. 2, eq. 3) is Ẑ = (I_K − 11ᵀ/K)·Y ∈ ℝ^{K×N}, column i = e_{y_i} − 1/K·1,
- * with compact SVD Ẑ = VΛUᵀ (V K×(K−1), Λ (K−1)×(K−1), U N×(K−1); rank K−1). SELI says
- * Wᵀ = Λ^{1/2}Vᵀ-type factors: classifiers w_c = Λ^{1/2}Vᵀe_c and embeddings h_i = Λ^{1/2}Uᵀe_i up to a
- * common rotation, so W-Gram = VΛVᵀ, embedding Gram = UΛUᵀ (N×N) and logits WᵀH = Ẑ.
+ * with compact SVD Ẑ = VΛUᵀ (V K×(K−1), Λ (K−1)×(K−1), U N×(K−1); rank K−1). SELI (Def. 3,
+ * Thm 1(iii)) says that, up to a common rotation, the classifiers are the columns of W = Λ^{1/2}Vᵀ and the
+ * embeddings the columns of H = Λ^{1/2}Uᵀ, so WᵀW = VΛVᵀ (K×K), HᵀH = UΛUᵀ (N×N, h_i = μ_{y_i}) and
+ * WᵀH = Ẑ.
  *
  * <p><b>Basis-free construction</b> (spec §3.2; only a K×K symmetric eigenproblem, so N may be huge):
  * <pre>
