@@ -15,7 +15,7 @@ final class ClassSizesOptions {
     String sizes;
 
     @Option(names = "--step", paramLabel = "K,R,RHO,NMIN",
-            description = "(R,rho)-STEP imbalance (SELI Def. 1): rho*K majority classes of R*nmin samples first")
+            description = "(R,rho)-STEP imbalance (SELI Def. 1): (1-rho)*K majority classes of R*nmin samples first, then rho*K minority classes of nmin")
     String step;
 
     @Option(names = "--majority", paramLabel = "KA,KB,NA,R",

@@ -46,22 +46,23 @@ public final class ClassSizes {
     }
 
     /**
-     * (R, ρ)-STEP imbalance (seed 000, Definition 1), majorities first: ρK classes of R·n_min samples,
-     * then (1−ρ)K classes of n_min samples.
+     * (R, ρ)-STEP imbalance (seed 000, Definition 1), majorities first: (1−ρ)K classes of R·n_min
+     * samples, then ρK minority classes of n_min samples. ρ is the paper's <em>minority</em> fraction.
      *
      * @param k     number of classes K ≥ 2
      * @param ratio imbalance ratio R ≥ 1, with R·n_min a whole number
-     * @param rho   fraction of majority classes, in (0, 1), with ρK a whole number
+     * @param rho   fraction of minority classes, in (0, 1), with ρK a whole number
      * @param nMin  minority class size ≥ 1
      */
     public static ClassSizes step(int k, double ratio, double rho, int nMin) {
         require(k >= 2, "need at least K = 2 classes, got K = " + k);
         require(Double.isFinite(ratio) && ratio >= 1, "imbalance ratio R must be >= 1, got R = " + ratio);
-        require(Double.isFinite(rho) && rho > 0 && rho < 1, "majority fraction rho must lie in (0, 1), got rho = " + rho);
+        require(Double.isFinite(rho) && rho > 0 && rho < 1, "minority fraction rho must lie in (0, 1), got rho = " + rho);
         require(nMin >= 1, "minority size n_min must be >= 1, got n_min = " + nMin);
-        long majorities = wholeOrFail(rho * k, "rho*K = " + rho + "*" + k + " is not a whole number of majority classes");
-        require(majorities >= 1 && majorities <= k - 1,
-                "rho*K = " + majorities + " leaves no " + (majorities < 1 ? "majority" : "minority") + " class");
+        long minorities = wholeOrFail(rho * k, "rho*K = " + rho + "*" + k + " is not a whole number of minority classes");
+        require(minorities >= 1 && minorities <= k - 1,
+                "rho*K = " + minorities + " leaves no " + (minorities < 1 ? "minority" : "majority") + " class");
+        long majorities = k - minorities;
         long nMaj = wholeOrFail(ratio * nMin, "R*n_min = " + ratio + "*" + nMin + " is not a whole number of samples");
         int[] c = new int[k];
         for (int i = 0; i < k; i++) {

@@ -22,8 +22,8 @@ class ClassSizesTest {
     }
 
     @Test
-    void stepWithUnevenRho() {
-        assertArrayEquals(new int[] {50, 50, 50, 5, 5, 5, 5, 5, 5, 5},
+    void stepRhoIsTheMinorityFractionAsInSeliDefinition1() {
+        assertArrayEquals(new int[] {50, 50, 50, 50, 50, 50, 50, 5, 5, 5},
                 ClassSizes.step(10, 10, 0.3, 5).counts());
     }
 
