@@ -37,7 +37,7 @@ public record DeepUfmThresholds(boolean theorem1LowRankBeatsDnc, int theorem1Min
     private static final int K_SEARCH_LIMIT = 10_000;
     private static final double LAMBDA_MIN = 1e-12;
     private static final double LAMBDA_MAX = 10;
-    private static final int SCAN_PER_DECADE = 6;
+    private static final int SCAN_PER_DECADE = 4;
     /** Relative loss difference treated as a tie (e.g. K = 2, where both patterns are the same matrix). */
     static final double TIE = 1e-12;
 

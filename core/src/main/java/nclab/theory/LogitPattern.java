@@ -35,7 +35,7 @@ import nclab.linalg.Svd;
 public final class LogitPattern {
     /** Relative threshold below which a singular value of M·D^{1/2} counts as exactly zero. */
     public static final double ZERO_SINGULAR_VALUE = 1e-9;
-    private static final int GRID_POINTS = 3000;
+    private static final int GRID_POINTS = 800;
     private static final double GRID_DECADES = 16;
 
     private final String name;
