@@ -50,7 +50,7 @@ class DeepUfmGeometryTest {
 
     /** {scale, loss}: min over [0, tMax] by a 20 001-point grid, then golden section around the best point. */
     private static double[] minimise(DoubleUnaryOperator f, double tMax) {
-        return minimise(f, tMax, 20_000);
+        return minimise(f, tMax, 8_000);
     }
 
     private static double[] minimise(DoubleUnaryOperator f, double tMax, int points) {
@@ -530,6 +530,17 @@ class DeepUfmGeometryTest {
         assertEquals(6, DeepUfmGeometry.of(ClassSizes.balanced(4, 5), 2, 1e-3).thresholds().theorem1MinK());
         assertEquals(4, DeepUfmGeometry.of(ClassSizes.balanced(4, 5), 5, 1e-3).thresholds().theorem1MinK());
         assertEquals(-1, DeepUfmGeometry.of(ClassSizes.balanced(4, 5), 1, 1e-3).thresholds().theorem1MinK());
+        // just outside the region (K = 5, L = 2 and K = 3, L = 3) DNC wins at small λ
+        for (int[] c : new int[][] {{5, 2}, {3, 3}}) {
+            int k = c[0];
+            int layers = c[1];
+            for (double lambda : new double[] {1e-6, 1e-4}) {
+                double[] dnc = minimise(a -> dncLoss(k, layers, lambda, 5, a), 60);
+                double[] lr = minimise(b -> pairsLoss(k, layers, lambda, 5, b), 60);
+                assertTrue(dnc[1] < lr[1], "K=" + k + " L=" + layers);
+                assertEquals("dnc", DeepUfmGeometry.of(ClassSizes.balanced(k, 5), layers, lambda).winner());
+            }
+        }
         // inside the region the pairs solution wins at every λ (checked by golden section on the closed forms);
         // the proof's inequality: at the same scale the pairs loss is lower
         int[][] inside = {{6, 2}, {4, 3}, {8, 2}, {5, 4}};
