@@ -37,8 +37,10 @@ def class_counts(n, k, ratio):
         counts = np.full(k, n // k)
     else:
         majors = k // 2
-        minor = n // (majors * ratio + (k - majors))
-        counts = np.array([int(round(minor * ratio))] * majors + [minor] * (k - majors))
+        minor = int(n // (majors * ratio + (k - majors)))
+        if minor < 1:
+            raise SystemExit(f"--ratio {ratio} leaves minority classes empty at N = {n}")
+        counts = np.array([int(round(minor * ratio))] * majors + [minor] * (k - majors), dtype=np.int64)
     counts[0] += n - counts.sum()
     return counts
 
