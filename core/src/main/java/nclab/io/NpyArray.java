@@ -1,6 +1,7 @@
 package nclab.io;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -42,6 +43,35 @@ public record NpyArray(String dtype, boolean fortranOrder, int[] shape, ByteBuff
     /** An array without a source name. */
     public NpyArray(String dtype, boolean fortranOrder, int[] shape, ByteBuffer data) {
         this(dtype, fortranOrder, shape, data, "array");
+    }
+
+    /** A float64 ({@code <f8}) C-order 2-D array holding a copy of {@code matrix} (rows of equal length). */
+    public static NpyArray of(double[][] matrix) {
+        int rows = matrix.length;
+        int cols = rows == 0 ? 0 : matrix[0].length;
+        ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(Math.multiplyExact(rows, cols), 8)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows; i++) {
+            InvalidInputException.require(matrix[i].length == cols,
+                    "ragged matrix: row " + i + " has length " + matrix[i].length + ", row 0 has " + cols);
+            data.asDoubleBuffer().position(i * cols).put(matrix[i]);
+        }
+        return new NpyArray("<f8", false, new int[] {rows, cols}, data);
+    }
+
+    /** A float64 ({@code <f8}) 1-D array holding a copy of {@code vector}. */
+    public static NpyArray of(double[] vector) {
+        ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(vector.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
+        data.asDoubleBuffer().put(vector);
+        return new NpyArray("<f8", false, new int[] {vector.length}, data);
+    }
+
+    /** An int64 ({@code <i8}) 1-D array holding {@code vector}. */
+    public static NpyArray of(int[] vector) {
+        ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(vector.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < vector.length; i++) {
+            data.putLong(8 * i, vector[i]);
+        }
+        return new NpyArray("<i8", false, new int[] {vector.length}, data);
     }
 
     @Override

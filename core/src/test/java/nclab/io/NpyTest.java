@@ -198,6 +198,24 @@ class NpyTest {
     }
 
     @Test
+    void factoriesBuildTheSameArraysAsTheWriters() {
+        double[][] m = {{1, 2, 3}, {4, 5, 6.5}};
+        Path file = dir.resolve("m.npy");
+        Npy.write(file, m);
+        assertEquals(Npy.read(file), NpyArray.of(m));
+        assertArrayEquals(m[1], NpyArray.of(m).toMatrix()[1], 0.0);
+        assertArrayEquals(new double[] {0.5, -1}, NpyArray.of(new double[] {0.5, -1}).toVector(), 0.0);
+        NpyArray labels = NpyArray.of(new int[] {4, -2});
+        assertEquals("<i8", labels.dtype());
+        assertArrayEquals(new int[] {4, -2}, labels.toIntVector());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> NpyArray.of(new double[][] {{1}, {2, 3}}));
+        assertEquals("ragged matrix: row 1 has length 2, row 0 has 1", e.getMessage());
+        e = assertThrows(InvalidInputException.class,
+                () -> new NpyArray("<f8", false, new int[] {2, 2}, ByteBuffer.allocate(24), "x.npy"));
+        assertEquals("x.npy: shape (2, 2) of <f8 needs 32 data bytes, got 24", e.getMessage());
+    }
+
+    @Test
     void arrayWithItsOwnLayoutRoundTrips() {
         NpyArray fortran = Npy.read(Fixtures.npy("i8_2d_f.npy"));
         Path file = dir.resolve("copy.npy");
