@@ -1,0 +1,193 @@
+package nclab.io;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import nclab.InvalidInputException;
+import nclab.metrics.FeatureRows;
+
+/**
+ * An N×d feature matrix streamed from a memory-mapped 2-D float32 or float64 {@code .npy} file in C
+ * order, without loading a copy into the Java heap: each {@link #scan} converts one row at a time into a
+ * reused {@code double[]}. Files larger than 2 GiB are mapped in several chunks of whole rows.
+ *
+ * <p>Fortran-order files are rejected (streaming rows from column-major storage would read the whole
+ * file per row); save them with {@code np.save(f, np.ascontiguousarray(h))}.
+ *
+ * <p>Close it to release the file handle; the operating system releases the mapping when the buffers are
+ * garbage-collected.
+ */
+public final class NpyFeatureRows implements FeatureRows, AutoCloseable {
+
+    /** Largest chunk mapped at once (a MappedByteBuffer is indexed by int). */
+    static final long DEFAULT_MAX_CHUNK_BYTES = 1L << 30;
+
+    private final Path file;
+    private final NpyDtype dtype;
+    private final int rows;
+    private final int cols;
+    private final int rowsPerChunk;
+    private final List<MappedByteBuffer> chunks;
+    private final FileChannel channel;
+    private volatile boolean closed;
+
+    private NpyFeatureRows(Path file, NpyDtype dtype, int rows, int cols, int rowsPerChunk,
+                           List<MappedByteBuffer> chunks, FileChannel channel) {
+        this.file = file;
+        this.dtype = dtype;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowsPerChunk = rowsPerChunk;
+        this.chunks = chunks;
+        this.channel = channel;
+    }
+
+    /**
+     * Opens and maps a 2-D float32/float64 C-order {@code .npy} file.
+     *
+     * @throws InvalidInputException naming the file if it is missing or malformed (see {@link Npy#read}),
+     *                               not 2-D, not floating point, or in Fortran order
+     */
+    public static NpyFeatureRows open(Path file) {
+        return open(file, DEFAULT_MAX_CHUNK_BYTES);
+    }
+
+    /** As {@link #open(Path)}, mapping at most {@code maxChunkBytes} per chunk (for tests of chunking). */
+    static NpyFeatureRows open(Path file, long maxChunkBytes) {
+        String source = file.toString();
+        Npy.requireReadableFile(file);
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            NpyHeader header = NpyHeader.read(source, new BufferedInputStream(Channels.newInputStream(channel), 4096));
+            int[] shape = header.shape();
+            if (shape.length != 2) {
+                throw new InvalidInputException(source + ": expected a 2-D array, got shape " + NpyHeader.shapeText(shape));
+            }
+            NpyDtype dtype = header.dtype();
+            if (!dtype.isFloat()) {
+                throw new InvalidInputException(source + ": expected float32 or float64 features, got dtype '"
+                        + dtype.descr() + "' (convert with arr.astype(np.float32))");
+            }
+            if (header.fortranOrder() && shape[0] > 1 && shape[1] > 1) {
+                throw new InvalidInputException(source + ": Fortran-order (column-major) arrays cannot be streamed by row;"
+                        + " save with np.save(f, np.ascontiguousarray(arr))");
+            }
+            Npy.requireDataLength(source, header, header.dataBytes(), channel.size() - header.dataOffset());
+            int rows = shape[0];
+            int cols = shape[1];
+            long rowBytes = (long) cols * dtype.itemSize();
+            int rowsPerChunk = rowBytes == 0 ? Math.max(rows, 1)
+                    : (int) Math.max(1, Math.min(rows, maxChunkBytes / rowBytes));
+            List<MappedByteBuffer> chunks = new ArrayList<>();
+            for (long start = 0; start < rows && rowBytes > 0; start += rowsPerChunk) {
+                long count = Math.min(rowsPerChunk, rows - start);
+                MappedByteBuffer chunk = channel.map(FileChannel.MapMode.READ_ONLY,
+                        header.dataOffset() + start * rowBytes, count * rowBytes);
+                chunk.order(dtype.order());
+                chunks.add(chunk);
+            }
+            return new NpyFeatureRows(file, dtype, rows, cols, rowsPerChunk, List.copyOf(chunks), channel);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+
+    /** The mapped file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The element type, {@code <f4}, {@code <f8} or a big-endian form. */
+    public String dtype() {
+        return dtype.descr();
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    /** Number of mapped chunks (1 for files under 1 GiB). */
+    int chunkCount() {
+        return chunks.size();
+    }
+
+    @Override
+    public void scan(RowVisitor visitor) {
+        if (closed) {
+            throw new IllegalStateException(file + " is closed");
+        }
+        double[] row = new double[cols];
+        if (cols == 0) {
+            for (int i = 0; i < rows; i++) {
+                visitor.visit(i, row);
+            }
+            return;
+        }
+        float[] floats = dtype.itemSize() == 4 ? new float[cols] : null;
+        int index = 0;
+        for (MappedByteBuffer chunk : chunks) {
+            ByteBuffer view = chunk.duplicate().order(dtype.order());
+            if (floats != null) {
+                FloatBuffer fb = view.asFloatBuffer();
+                while (fb.hasRemaining()) {
+                    fb.get(floats);
+                    for (int j = 0; j < cols; j++) {
+                        row[j] = floats[j];
+                    }
+                    visitor.visit(index++, row);
+                }
+            } else {
+                DoubleBuffer db = view.asDoubleBuffer();
+                while (db.hasRemaining()) {
+                    db.get(row);
+                    visitor.visit(index++, row);
+                }
+            }
+        }
+    }
+
+    /** Releases the file handle; later scans fail. */
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(channel);
+    }
+
+    @Override
+    public String toString() {
+        return "NpyFeatureRows[" + file + ", " + dtype.descr() + ", (" + rows + ", " + cols + "), "
+                + chunks.size() + " chunk(s) of up to " + rowsPerChunk + " rows]";
+    }
+}
