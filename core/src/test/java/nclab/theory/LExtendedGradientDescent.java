@@ -29,6 +29,8 @@ final class LExtendedGradientDescent {
     /** h[i*d + t]: feature t of sample i. */
     final double[] h;
     final double[] b;
+    /** Steps taken by the last {@link #run}. */
+    int steps;
 
     LExtendedGradientDescent(ClassSizes sizes, double[] lambdaW, double lambdaH, boolean bias, int d, double std, long seed) {
         this.k = sizes.k();
@@ -226,7 +228,7 @@ final class LExtendedGradientDescent {
 
     /** Runs up to maxSteps steps, stopping early once the squared gradient norm is below tol². */
     LExtendedGradientDescent run(int maxSteps, double lr, double gradTol) {
-        for (int s = 0; s < maxSteps; s++) {
+        for (steps = 0; steps < maxSteps; steps++) {
             if (step(lr) < gradTol * gradTol) {
                 break;
             }
