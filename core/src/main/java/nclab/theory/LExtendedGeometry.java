@@ -329,7 +329,8 @@ public record LExtendedGeometry(ClassSizes sizes, int layers, double[] lambdaW, 
         d.put("target", bias ? "centred (I - n1^T/N)D" : "uncentred D = diag(sqrt n)");
         d.put("singularValues", singularValues());
         d.put("c", c());
-        d.put("a", a());
+        // a_k = +∞ where κ_k = 0; JSON has no infinity, so the detail writes NaN (null) there
+        d.put("a", Arrays.stream(a()).map(v -> Double.isInfinite(v) ? Double.NaN : v).toArray());
         d.put("x", x());
         Map<String, Object> thresholds = new LinkedHashMap<>();
         thresholds.put("singularValue", thresholdSingularValue());
@@ -356,7 +357,8 @@ public record LExtendedGeometry(ClassSizes sizes, int layers, double[] lambdaW, 
         d.put("targetV", target.v());
         d.put("theorem44", theorem44().toMap());
         d.put("assumptions", "hidden widths >= K (no rank cap); lambda_b = 0; a direction with a_k = a*_L collapses; "
-                + "logits = A*Hbar without bias, classMeanOutputs include it; directions are 0-based");
+                + "logits = A*Hbar without bias, classMeanOutputs include it; directions are 0-based; "
+                + "a is null where kappa_k = 0 (a_k = +infinity, always collapsed)");
         return d;
     }
 

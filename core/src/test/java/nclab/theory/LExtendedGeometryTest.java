@@ -494,9 +494,10 @@ class LExtendedGeometryTest {
 
     @Test
     void gradientDescentWithEqualLambdasThroughTheCliRoute() {
-        TheoryParameters p = new TheoryParameters(ClassSizes.of(30, 20, 10), 0.03, 0.02, null, null, null, null, 2, true);
+        TheoryParameters p = new TheoryParameters(ClassSizes.of(30, 20, 10), 0.05, 0.05, null, null, null, null, 2, true);
         LExtendedGeometry g = LExtendedGeometry.predict(p);
         assertEquals(1.0, g.c());
+        assertArrayEquals(new int[] {1, 2}, g.collapsedDirections()); // κ_2 collapses besides the structural κ_3 = 0
         assertGradientDescentReachesPrediction(g);
     }
 
@@ -565,8 +566,24 @@ class LExtendedGeometryTest {
         }
         assertArrayEquals(g.singularValues(), (double[]) d.get("singularValues"));
         assertEquals(g.objective(), (double) d.get("objective"));
+        assertArrayEquals(g.optimalBias(), (double[]) d.get("bias"));
+        assertArrayEquals(new int[] {2, 3}, (int[]) d.get("collapsedDirections"));
+        assertNoInfinity(d);
         LExtendedGeometry one = LExtendedGeometry.predict(new TheoryParameters(TOY, 0.02, 0.015, null, null, null, null, null, false));
         assertEquals(1, one.layers());
+    }
+
+    /** JSON cannot carry ±∞: every number in the details must be finite or NaN (written as null). */
+    private static void assertNoInfinity(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            m.values().forEach(LExtendedGeometryTest::assertNoInfinity);
+        } else if (value instanceof double[] a) {
+            assertTrue(Arrays.stream(a).noneMatch(Double::isInfinite), Arrays.toString(a));
+        } else if (value instanceof double[][] a) {
+            Arrays.stream(a).forEach(LExtendedGeometryTest::assertNoInfinity);
+        } else if (value instanceof Double x) {
+            assertTrue(!x.isInfinite());
+        }
     }
 
     @Test
