@@ -33,7 +33,9 @@ import org.ejml.data.DMatrixRMaj;
  * give the simplex ETF of Theorem 1 (h_k = √(E_H/E_W) w_k, cosines −1/(K−1)). Under imbalance the minority
  * classifiers become equal past a first threshold R_0 (Minority Collapse, Theorem 5) and, for some splits,
  * exactly zero past a second one (spec §6 item 5); the latter is reported in {@code minorityCollapsed},
- * never treated as an error.
+ * never treated as an error. A class whose recovered classifier (class-mean) norm is below {@link #ZERO_TOLERANCE}
+ * times √E_W (√E_H) is set to exactly zero in Z and in the Gram matrices, and the certificate is evaluated at
+ * that snapped Z, so a zero vector never yields round-off cosines.
  *
  * <p>Certificates (spec §3.4): the Frank–Wolfe duality gap ⟨G, Z⟩ + τ‖G‖_op ≥ F(Z) − F*, and the KKT residual
  * ‖S X‖_F of the relaxation (15) with X = [[H̄ᵀH̄, Zᵀ], [Z, WWᵀ]] (features first) and dual matrix
@@ -116,12 +118,26 @@ public record LayerPeeledGeometry(ClassSizes sizes, double eW, double eH, double
         double radius = k * Math.sqrt(eH * eW);
         NuclearBallCrossEntropy.Solution sol =
                 NuclearBallCrossEntropy.minimize(weights, radius, GAP_TOLERANCE, MAX_ITERATIONS);
+        double c = Math.sqrt(eW / eH);
         double[][] z = sol.z();
         Svd svd = Linalg.svd(Linalg.matrix(z));
+        boolean[] zeroW = belowNorm(weightedOuter(svd.u(), svd.s(), c), ZERO_TOLERANCE * Math.sqrt(eW));
+        boolean[] zeroH = belowNorm(weightedOuter(svd.v(), svd.s(), 1 / c), ZERO_TOLERANCE * Math.sqrt(eH));
+        if (any(zeroW) || any(zeroH)) {
+            // classes whose classifier (feature) vanishes at the optimum: make that exact and certify again
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    if (zeroW[i] || zeroH[j]) {
+                        z[i][j] = 0;
+                    }
+                }
+            }
+            sol = NuclearBallCrossEntropy.certify(weights, radius, z, sol.iterations(), GAP_TOLERANCE);
+            svd = Linalg.svd(Linalg.matrix(z));
+        }
         double[] s = svd.s();
-        double c = Math.sqrt(eW / eH);
-        double[][] classifierGram = weightedOuter(svd.u(), s, c);
-        double[][] meanGram = weightedOuter(svd.v(), s, 1 / c);
+        double[][] classifierGram = zeroRowsAndColumns(weightedOuter(svd.u(), s, c), zeroW);
+        double[][] meanGram = zeroRowsAndColumns(weightedOuter(svd.v(), s, 1 / c), zeroH);
         ClassGeometry geometry = new ClassGeometry(classifierGram, meanGram, z);
 
         double[][] g = sol.gradient();
@@ -303,6 +319,34 @@ public record LayerPeeledGeometry(ClassSizes sizes, double eW, double eH, double
             sum += norms[i];
         }
         return sum / classes.length;
+    }
+
+    private static boolean[] belowNorm(double[][] gram, double tolerance) {
+        boolean[] below = new boolean[gram.length];
+        for (int i = 0; i < gram.length; i++) {
+            below[i] = Math.sqrt(Math.max(0, gram[i][i])) < tolerance;
+        }
+        return below;
+    }
+
+    private static boolean any(boolean[] flags) {
+        for (boolean f : flags) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double[][] zeroRowsAndColumns(double[][] gram, boolean[] zero) {
+        for (int i = 0; i < gram.length; i++) {
+            for (int j = 0; j < gram.length; j++) {
+                if (zero[i] || zero[j]) {
+                    gram[i][j] = 0;
+                }
+            }
+        }
+        return gram;
     }
 
     private static double[][] weightedOuter(DMatrixRMaj u, double[] s, double scale) {

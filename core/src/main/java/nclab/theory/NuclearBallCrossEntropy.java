@@ -1,9 +1,12 @@
 package nclab.theory;
 
+import java.util.Arrays;
+
 import nclab.InvalidInputException;
 import nclab.linalg.Linalg;
-import nclab.linalg.Svd;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
  * Convex class-level form of the Layer-Peeled Model (Fang et al., PNAS 2021, SI eq. 91; spec 003 §1.7, §3):
@@ -82,6 +85,7 @@ public final class NuclearBallCrossEntropy {
         }
         double step = 2.0 / maxWeight;
 
+        Projector projector = new Projector(k, k);
         double[][] z = new double[k][k];
         double fz = objective(weights, z);
         double[][] y = copy(z);
@@ -100,7 +104,7 @@ public final class NuclearBallCrossEntropy {
                     candidate[i][j] = y[i][j] - step * gy[i][j];
                 }
             }
-            double[][] zNew = projectNuclearBall(candidate, radius);
+            double[][] zNew = projector.project(candidate, radius);
             double fNew = objective(weights, zNew);
             if (fNew > fz && !yIsZ) {
                 // adaptive restart: momentum made things worse, take a plain projected-gradient step next
@@ -126,10 +130,18 @@ public final class NuclearBallCrossEntropy {
                 converged = gap <= gapTolerance * Math.max(1, fz);
             }
         }
-        gz = gradient(weights, z);
-        gap = gap(gz, z, radius);
-        converged = gap <= gapTolerance * Math.max(1, fz);
-        return new Solution(z, fz, gz, gap, iterations, converged);
+        return certify(weights, radius, z, iterations, gapTolerance);
+    }
+
+    /**
+     * Evaluates F, ∇F and the duality gap at a given feasible Z (‖Z‖_* ≤ radius, not checked) and wraps them as a
+     * {@link Solution}; {@code converged} means gap ≤ gapTolerance·max(1, F).
+     */
+    public static Solution certify(double[] weights, double radius, double[][] z, int iterations, double gapTolerance) {
+        double f = objective(weights, z);
+        double[][] g = gradient(weights, z);
+        double gap = gap(g, z, radius);
+        return new Solution(z, f, g, gap, iterations, gap <= gapTolerance * Math.max(1, f));
     }
 
     /** F(Z) = Σ_k π_k (logsumexp(Z[:,k]) − Z[k][k]). */
@@ -184,33 +196,70 @@ public final class NuclearBallCrossEntropy {
 
     /** Euclidean projection onto {‖Z‖_* ≤ radius}: SVD, then project the singular values onto the ℓ1 ball. */
     public static double[][] projectNuclearBall(double[][] a, double radius) {
-        Svd svd = Linalg.svd(Linalg.matrix(a));
-        double[] s = svd.s();
-        double total = 0;
-        for (double v : s) {
-            total += v;
+        return new Projector(a.length, a[0].length).project(a, radius);
+    }
+
+    /** Reusable workspace for nuclear-ball projections of n×m matrices (one SVD per call). */
+    private static final class Projector {
+        private final SingularValueDecomposition_F64<DMatrixRMaj> svd;
+        private final DMatrixRMaj work;
+        private DMatrixRMaj u;
+        private DMatrixRMaj v;
+
+        Projector(int n, int m) {
+            svd = DecompositionFactory_DDRM.svd(n, m, true, true, true);
+            work = new DMatrixRMaj(n, m);
         }
-        if (total <= radius) {
-            return copy(a);
-        }
-        double[] p = projectSortedOntoSimplex(s, radius);
-        int n = a.length;
-        int m = a[0].length;
-        DMatrixRMaj u = svd.u();
-        DMatrixRMaj v = svd.v();
-        double[][] out = new double[n][m];
-        for (int r = 0; r < p.length; r++) {
-            if (p[r] == 0) {
-                continue;
-            }
+
+        double[][] project(double[][] a, double radius) {
+            int n = a.length;
+            int m = a[0].length;
             for (int i = 0; i < n; i++) {
-                double ui = u.get(i, r) * p[r];
-                for (int j = 0; j < m; j++) {
-                    out[i][j] += ui * v.get(j, r);
+                System.arraycopy(a[i], 0, work.data, i * m, m);
+            }
+            if (!svd.decompose(work)) {
+                throw new ArithmeticException("SVD did not converge in the nuclear-norm projection");
+            }
+            double[] raw = svd.getSingularValues();
+            int r = svd.numberOfSingularValues();
+            double total = 0;
+            for (int i = 0; i < r; i++) {
+                total += raw[i];
+            }
+            double[][] out = new double[n][];
+            if (total <= radius) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = a[i].clone();
+                }
+                return out;
+            }
+            double[] sorted = Arrays.copyOf(raw, r);
+            Arrays.sort(sorted);
+            for (int i = 0, j = r - 1; i < j; i++, j--) {
+                double t = sorted[i];
+                sorted[i] = sorted[j];
+                sorted[j] = t;
+            }
+            double theta = simplexThreshold(sorted, radius);
+            u = svd.getU(u, false);
+            v = svd.getV(v, false);
+            for (int i = 0; i < n; i++) {
+                out[i] = new double[m];
+            }
+            for (int q = 0; q < r; q++) {
+                double p = raw[q] - theta;
+                if (p <= 0) {
+                    continue;
+                }
+                for (int i = 0; i < n; i++) {
+                    double ui = u.get(i, q) * p;
+                    for (int j = 0; j < m; j++) {
+                        out[i][j] += ui * v.get(j, q);
+                    }
                 }
             }
+            return out;
         }
-        return out;
     }
 
     /**
@@ -218,6 +267,16 @@ public final class NuclearBallCrossEntropy {
      * (sort-and-threshold): x_i = max(s_i − θ, 0) with θ chosen so the sum is the radius.
      */
     static double[] projectSortedOntoSimplex(double[] sortedDecreasing, double radius) {
+        double theta = simplexThreshold(sortedDecreasing, radius);
+        double[] x = new double[sortedDecreasing.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.max(sortedDecreasing[i] - theta, 0);
+        }
+        return x;
+    }
+
+    /** The threshold θ of {@link #projectSortedOntoSimplex}. */
+    private static double simplexThreshold(double[] sortedDecreasing, double radius) {
         double cumulative = 0;
         double theta = 0;
         for (int i = 0; i < sortedDecreasing.length; i++) {
@@ -227,11 +286,7 @@ public final class NuclearBallCrossEntropy {
                 theta = candidate;
             }
         }
-        double[] x = new double[sortedDecreasing.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = Math.max(sortedDecreasing[i] - theta, 0);
-        }
-        return x;
+        return theta;
     }
 
     private static double[][] copy(double[][] m) {
