@@ -166,6 +166,17 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
         return sb;
     }
 
+    /** tr Σ_B = (1/K) Σ_k ‖μ_k − μ_G‖², without forming the d×d matrix. */
+    public double betweenTrace(Centring centring) {
+        double t = 0;
+        for (double[] mu : means(centring)) {
+            for (double x : mu) {
+                t += x * x / k();
+            }
+        }
+        return t;
+    }
+
     /** tr Σ_W. */
     public double withinTrace() {
         double t = 0;

@@ -85,7 +85,7 @@ public final class CollapseMetrics {
         out.put("nc1_pinv", nc1Pinv(s, within, centring, Linalg.DEFAULT_REL_TOL));
         out.put("nc1_pinv_balanced", nc1Pinv(s, within, Centring.CLASS_BALANCED, Linalg.DEFAULT_REL_TOL));
         out.put("nc1_pinv_weighted", nc1Pinv(s, within, Centring.SAMPLE_WEIGHTED, Linalg.DEFAULT_REL_TOL));
-        double trSb = trace(s.betweenCovariance(centring));
+        double trSb = s.betweenTrace(centring);
         out.put("nc1_quot", trSb == 0 ? Double.NaN : s.withinTrace() / trSb);
         out.put("tr_Sw", s.withinTrace());
         out.put("tr_Sb", trSb);
@@ -158,17 +158,17 @@ public final class CollapseMetrics {
         if (sv.length == 0 || sv[0] == 0) {
             return Double.NaN;
         }
+        int rank = 0;
+        while (rank < sv.length && sv[rank] * sv[rank] > relTol * sv[0] * sv[0]) {
+            rank++;
+        }
+        DMatrixRMaj projected = Linalg.multiply(Linalg.matrix(within), svd.u()); // Σ_W U, d×K
         int d = mt.numRows;
         double total = 0;
-        for (int r = 0; r < sv.length && sv[r] * sv[r] > relTol * sv[0] * sv[0]; r++) {
+        for (int r = 0; r < rank; r++) {
             double quad = 0;
             for (int i = 0; i < d; i++) {
-                double ui = svd.u().get(i, r);
-                double row = 0;
-                for (int j = 0; j < d; j++) {
-                    row += within[i][j] * svd.u().get(j, r);
-                }
-                quad += ui * row;
+                quad += svd.u().get(i, r) * projected.get(i, r);
             }
             total += quad / (sv[r] * sv[r]);
         }
@@ -350,7 +350,7 @@ public final class CollapseMetrics {
         return c;
     }
 
-    /** max over i, j in idx of ‖v_i − v_j‖ (0 for fewer than 2 indices... NaN). */
+    /** max over i, j in idx of ‖v_i − v_j‖; NaN for fewer than 2 indices. */
     static double maxPairDistance(double[][] v, int[] idx) {
         if (idx.length < 2) {
             return Double.NaN;
@@ -377,14 +377,6 @@ public final class CollapseMetrics {
             }
         }
         return Math.sqrt(s);
-    }
-
-    static double trace(double[][] a) {
-        double t = 0;
-        for (int i = 0; i < a.length; i++) {
-            t += a[i][i];
-        }
-        return t;
     }
 
     static double dot(double[] a, double[] b) {

@@ -73,7 +73,7 @@ public final class DeepCollapseMetrics {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("layer", (double) l);
         m.put("dnc1", CollapseMetrics.nc1Pinv(s, Centring.CLASS_BALANCED, Linalg.DEFAULT_REL_TOL));
-        double trSb = CollapseMetrics.trace(s.betweenCovariance(Centring.CLASS_BALANCED));
+        double trSb = s.betweenTrace(Centring.CLASS_BALANCED);
         m.put("dnc1_quot", trSb == 0 ? Double.NaN : s.withinTrace() / trSb);
         m.put("dnc2_etf", GeometryDistance.normalisedFrobenius(gram(mc), CollapseMetrics.simplexGram(k)));
         double[][] id = new double[k][k];
