@@ -25,6 +25,14 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
     private static final int BLOCK = 256;
 
     public ClassStatistics {
+        InvalidInputException.require(counts.length >= 2 && means.length == counts.length,
+                "class statistics need K >= 2 counts and one mean per class, got " + counts.length + " counts and "
+                        + means.length + " means");
+        int d = globalMean.length;
+        for (double[] mu : means) {
+            InvalidInputException.require(mu.length == d, "class mean of length " + mu.length + ", expected d = " + d);
+        }
+        InvalidInputException.require(withinCovariance.length == d, "within-class covariance must be " + d + "x" + d);
         counts = counts.clone();
         means = copy(means);
         globalMean = globalMean.clone();
