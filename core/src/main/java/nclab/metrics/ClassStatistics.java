@@ -75,6 +75,7 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
         }
         DMatrixRMaj sw = new DMatrixRMaj(d, d);
         DMatrixRMaj block = new DMatrixRMaj(Math.min(BLOCK, n), d);
+        DMatrixRMaj product = new DMatrixRMaj(d, d);
         int[] filled = {0};
         h.scan((row, x) -> {
             double[] mu = means[labels[row]];
@@ -83,13 +84,12 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
                 block.data[offset + j] = x[j] - mu[j];
             }
             if (++filled[0] == block.numRows) {
-                CommonOps_DDRM.multAddTransA(block, block, sw);
+                addInner(block, sw, product);
                 filled[0] = 0;
             }
         });
         if (filled[0] > 0) {
-            DMatrixRMaj rest = CommonOps_DDRM.extract(block, 0, filled[0], 0, d);
-            CommonOps_DDRM.multAddTransA(rest, rest, sw);
+            addInner(CommonOps_DDRM.extract(block, 0, filled[0], 0, d), sw, product);
         }
         double[][] within = new double[d][d];
         for (int i = 0; i < d; i++) {
@@ -98,6 +98,12 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
             }
         }
         return new ClassStatistics(counts, means, global, within);
+    }
+
+    /** sum += bᵀb, using the symmetric inner product (half the multiplications of a general product). */
+    private static void addInner(DMatrixRMaj b, DMatrixRMaj sum, DMatrixRMaj product) {
+        CommonOps_DDRM.multInner(b, product);
+        CommonOps_DDRM.addEquals(sum, product);
     }
 
     private static void validate(FeatureRows h, int[] labels, int k) {
