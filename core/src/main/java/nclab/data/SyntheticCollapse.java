@@ -84,7 +84,9 @@ public record SyntheticCollapse(double[][] features, int[] labels, double[][] we
                         + values[2 * k - 1] + ")");
         double[][] v = new double[2 * k][2 * k];
         for (int col = 0; col < 2 * k; col++) {
-            double root = Math.sqrt(Math.max(0, values[col]));
+            // Round-off eigenvalues (|λ| ≤ 1e-12·λ_max) are zero: their square roots (~1e-8) would
+            // otherwise perturb vectors that the geometry makes exactly equal (e.g. w_k = μ_k).
+            double root = values[col] <= 1e-12 * scale ? 0 : Math.sqrt(values[col]);
             for (int row = 0; row < 2 * k; row++) {
                 v[row][col] = eig.vectors().get(row, col) * root;
             }

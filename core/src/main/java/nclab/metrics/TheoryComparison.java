@@ -30,13 +30,13 @@ public record TheoryComparison(String model, Centring centring, GeometryDistance
                                       Centring centring) {
         ClassGeometry measured = measured(statistics, w, centring);
         return new TheoryComparison(prediction.model(), centring,
-                GeometryDistance.between(measured, prediction.geometry()));
+                GeometryDistance.Distances.between(measured, prediction.geometry()));
     }
 
     /** Measured class-level geometry: Grams of W and of the centred means, logits W·Mᵀ of the raw means. */
     public static ClassGeometry measured(ClassStatistics statistics, double[][] w, Centring centring) {
-        ClassGeometry centred = ClassGeometry.fromVectors(w, statistics.means(centring));
-        ClassGeometry raw = ClassGeometry.fromVectors(w, statistics.means(Centring.NONE));
+        ClassGeometry centred = MeasuredGeometry.of(statistics, w, centring);
+        ClassGeometry raw = MeasuredGeometry.of(statistics, w, Centring.NONE);
         return new ClassGeometry(centred.classifierGram(), centred.meanGram(), raw.logits());
     }
 
