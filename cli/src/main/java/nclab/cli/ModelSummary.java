@@ -21,7 +21,7 @@ final class ModelSummary {
                 new Example(TheoryModel.ETF, "--sizes 10,10,10,10", TheoryParameters.of(ClassSizes.balanced(4, 10)),
                         List.of("cosine")),
                 new Example(TheoryModel.SELI, "--step 4,10,0.5,1", TheoryParameters.of(ClassSizes.step(4, 10, 0.5, 1)),
-                        List.of("classifierNormRatio", "embeddingNormRatio")),
+                        List.of("normRatioClassifiers", "normRatioEmbeddings", "distanceToEtfClassifiers")),
                 new Example(TheoryModel.RELU_UFM, "--sizes 100,100,20,20 --lambda-w 1e-3 --lambda-h 1e-3",
                         new TheoryParameters(ClassSizes.of(100, 100, 20, 20), 1e-3, 1e-3, null, null, null, null, null, false),
                         List.of("featureNormsSquared", "collapsedClasses")),

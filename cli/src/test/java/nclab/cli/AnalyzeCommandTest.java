@@ -80,6 +80,9 @@ class AnalyzeCommandTest {
         assertEquals(0, m.get("nc2_etf_err").asDouble(), 1e-8);
         assertEquals(0, m.get("W_M_dist").asDouble(), 1e-8);
         assertEquals(0, distance(run.json(), "etf").get("classifier").asDouble(), 1e-8);
+        // Balanced sizes: SELI and the Layer-Peeled optimum are the ETF too, whatever the energies.
+        assertEquals(0, distance(run.json(), "seli").get("mean").asDouble(), 1e-8);
+        assertEquals(0, distance(run.json(), "lpm").get("mean").asDouble(), 1e-6);
     }
 
     @Test
