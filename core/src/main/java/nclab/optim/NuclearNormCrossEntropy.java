@@ -24,7 +24,9 @@ import nclab.data.ClassSizes;
  *
  * <p><b>Algorithm.</b> Accelerated proximal gradient (FISTA) with function-value restart; the proximal map of
  * λ‖·‖_* is singular value thresholding. ∇L is Lipschitz with constant 1/2 (the CE Hessian diag(a) − aaᵀ has
- * Gershgorin radius 2a_c(1 − a_c) ≤ 1/2), so the step is 2. By default the problem is solved at class level
+ * Gershgorin radius 2a_c(1 − a_c) ≤ 1/2), so a step of 2 is always safe; longer steps are tried first and
+ * accepted when the quadratic upper model holds (backtracking), which matters for small λ where the logits are
+ * large and the loss is nearly flat. By default the problem is solved at class level
  * ({@link ConvexForm#CLASS_LEVEL}: a K×K variable with class weights n_k, exact by symmetry and uniqueness);
  * {@link ConvexForm#FULL} solves the K×N problem for verification. Stops when the duality gap of
  * {@link NuclearNormCeCertificate} is ≤ tolerance·max(1, F).
@@ -37,6 +39,10 @@ public final class NuclearNormCrossEntropy {
     /** Step size 1/Lipschitz(∇L). */
     static final double STEP = 2.0;
     private static final int CHECK_EVERY = 10;
+    /** Trial steps grow by this factor each iteration and are halved (down to {@link #STEP}) until the
+     * quadratic upper model holds; far from the origin the softmax saturates and much longer steps are safe. */
+    private static final double STEP_GROWTH = 1.5;
+    private static final double MAX_STEP = 1e8;
 
     private NuclearNormCrossEntropy() {
     }
@@ -182,14 +188,25 @@ public final class NuclearNormCrossEntropy {
             int iterations = 0;
             NuclearNormCeCertificate cert = certificate(x);
             boolean converged = cert.dualityGap() <= tolerance * Math.max(1, fx);
+            double step = STEP;
             while (!converged && iterations < maxIterations) {
                 iterations++;
-                p.lossAndGradient(y, grad, work);
-                for (int i = 0; i < size; i++) {
-                    next[i] = y[i] - STEP * grad[i];
+                double fy = p.lossAndGradient(y, grad, work);
+                step = Math.min(step * STEP_GROWTH, MAX_STEP);
+                double nuclear;
+                double fNext;
+                while (true) {
+                    for (int i = 0; i < size; i++) {
+                        next[i] = y[i] - step * grad[i];
+                    }
+                    nuclear = svd.threshold(next, step * lambda, next);
+                    double loss = p.lossAndGradient(next, null, work);
+                    if (step <= STEP || loss <= fy + quadraticModel(y, next, step)) {
+                        fNext = loss + lambda * nuclear;
+                        break;
+                    }
+                    step = Math.max(STEP, step / 2);
                 }
-                double nuclear = svd.threshold(next, STEP * lambda, next);
-                double fNext = p.lossAndGradient(next, null, work) + lambda * nuclear;
                 if (fNext > fx && momentum) {
                     // function-value restart: drop the momentum and take a plain proximal-gradient step
                     t = 1;
@@ -217,6 +234,18 @@ public final class NuclearNormCrossEntropy {
             converged = cert.dualityGap() <= tolerance * Math.max(1, cert.primalObjective());
             return new NuclearNormCeSolution(p.sizes, p.form, lambda, ColumnProblem.toRows(x, p.k, p.m), cert,
                     iterations, converged);
+        }
+
+        /** ⟨∇L(y), x − y⟩ + ‖x − y‖²/(2·step): the upper model that a step of this length must satisfy. */
+        private double quadraticModel(double[] y, double[] x, double step) {
+            double linear = 0;
+            double square = 0;
+            for (int i = 0; i < y.length; i++) {
+                double d = x[i] - y[i];
+                linear += grad[i] * d;
+                square += d * d;
+            }
+            return linear + square / (2 * step);
         }
 
         NuclearNormCeCertificate certificate(double[] x) {
