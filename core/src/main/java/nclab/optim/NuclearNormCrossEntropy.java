@@ -29,11 +29,14 @@ import nclab.data.ClassSizes;
  * large and the loss is nearly flat. By default the problem is solved at class level
  * ({@link ConvexForm#CLASS_LEVEL}: a K×K variable with class weights n_k, exact by symmetry and uniqueness);
  * {@link ConvexForm#FULL} solves the K×N problem for verification. Stops when the duality gap of
- * {@link NuclearNormCeCertificate} is ≤ tolerance·max(1, F).
+ * {@link NuclearNormCeCertificate} is ≤ tolerance·max(1, F) and the prox-gradient
+ * mapping norm is ≤ the KKT tolerance.
  */
 public final class NuclearNormCrossEntropy {
     /** Default relative duality-gap tolerance. */
     public static final double DEFAULT_GAP_TOLERANCE = 1e-11;
+    /** Default bound on the prox-gradient mapping norm (eq. 7 units). */
+    public static final double DEFAULT_KKT_TOLERANCE = 1e-9;
     /** Default iteration budget. */
     public static final int DEFAULT_MAX_ITERATIONS = 500_000;
     /** Step size 1/Lipschitz(∇L). */
@@ -52,30 +55,38 @@ public final class NuclearNormCrossEntropy {
      *
      * @param form          the variable (class level or full K×N)
      * @param gapTolerance  stop once duality gap ≤ gapTolerance·max(1, F)
+     * @param kktTolerance  and once the prox-gradient mapping norm ≤ kktTolerance (the gap is quadratic in the
+     *                      distance to the minimiser, the mapping linear, so both are required)
      * @param maxIterations iteration budget
      */
-    public record Options(ConvexForm form, double gapTolerance, int maxIterations) {
+    public record Options(ConvexForm form, double gapTolerance, double kktTolerance, int maxIterations) {
         public Options {
             InvalidInputException.require(form != null, "the convex form is required");
             InvalidInputException.requirePositive("gap tolerance", gapTolerance);
+            InvalidInputException.requirePositive("KKT tolerance", kktTolerance);
             InvalidInputException.require(maxIterations >= 1, "iteration budget must be >= 1, got " + maxIterations);
         }
 
         /** Class level, {@link #DEFAULT_GAP_TOLERANCE}, {@link #DEFAULT_MAX_ITERATIONS}. */
         public static Options defaults() {
-            return new Options(ConvexForm.CLASS_LEVEL, DEFAULT_GAP_TOLERANCE, DEFAULT_MAX_ITERATIONS);
+            return new Options(ConvexForm.CLASS_LEVEL, DEFAULT_GAP_TOLERANCE, DEFAULT_KKT_TOLERANCE,
+                    DEFAULT_MAX_ITERATIONS);
         }
 
         public Options withForm(ConvexForm f) {
-            return new Options(f, gapTolerance, maxIterations);
+            return new Options(f, gapTolerance, kktTolerance, maxIterations);
         }
 
         public Options withGapTolerance(double tol) {
-            return new Options(form, tol, maxIterations);
+            return new Options(form, tol, kktTolerance, maxIterations);
+        }
+
+        public Options withKktTolerance(double tol) {
+            return new Options(form, gapTolerance, tol, maxIterations);
         }
 
         public Options withMaxIterations(int max) {
-            return new Options(form, gapTolerance, max);
+            return new Options(form, gapTolerance, kktTolerance, max);
         }
     }
 
@@ -129,7 +140,7 @@ public final class NuclearNormCrossEntropy {
                             + sizes + " (" + options.form() + ")");
             x = ColumnProblem.flatten(warmStart.columns());
         }
-        return new Fista(p, lambda).run(x, options.gapTolerance(), options.maxIterations());
+        return new Fista(p, lambda).run(x, options);
     }
 
     /** Regularisation path: solves at each λ in the given order, warm-starting from the previous solution. */
@@ -177,7 +188,13 @@ public final class NuclearNormCrossEntropy {
             this.scratch = new double[p.size()];
         }
 
-        NuclearNormCeSolution run(double[] start, double tolerance, int maxIterations) {
+        private static boolean done(NuclearNormCeCertificate c, Options o) {
+            return c.dualityGap() <= o.gapTolerance() * Math.max(1, c.primalObjective())
+                    && c.proxGradientNorm() <= o.kktTolerance();
+        }
+
+        NuclearNormCeSolution run(double[] start, Options options) {
+            int maxIterations = options.maxIterations();
             int size = p.size();
             double[] x = start.clone();
             double[] y = x.clone();
@@ -187,7 +204,7 @@ public final class NuclearNormCrossEntropy {
             boolean momentum = false;
             int iterations = 0;
             NuclearNormCeCertificate cert = certificate(x);
-            boolean converged = cert.dualityGap() <= tolerance * Math.max(1, fx);
+            boolean converged = done(cert, options);
             double step = STEP;
             while (!converged && iterations < maxIterations) {
                 iterations++;
@@ -227,11 +244,11 @@ public final class NuclearNormCrossEntropy {
                 t = tNext;
                 if (iterations % CHECK_EVERY == 0 || iterations == maxIterations) {
                     cert = certificate(x);
-                    converged = cert.dualityGap() <= tolerance * Math.max(1, cert.primalObjective());
+                    converged = done(cert, options);
                 }
             }
             cert = certificate(x);
-            converged = cert.dualityGap() <= tolerance * Math.max(1, cert.primalObjective());
+            converged = done(cert, options);
             return new NuclearNormCeSolution(p.sizes, p.form, lambda, ColumnProblem.toRows(x, p.k, p.m), cert,
                     iterations, converged);
         }
