@@ -106,6 +106,7 @@ class NuclearNormCrossEntropyTest {
             {0.49, 17.8326, 0.21642, 0.43452, 0.34421, 1.3667, 0.16179},
             {0.1, 29.1247, 0.13473, 0.23395, 0.20123, 3.2496, 0.09842},
             {1e-2, 44.2879, 0.09220, 0.15310, 0.13622, 5.5907, 0.06686},
+            {1e-3, 59.2798, 0.07064, 0.11515, 0.10430, 7.8864, 0.05107},
         };
         checkTable(R10, r10);
         double[][] r100 = {
@@ -160,7 +161,7 @@ class NuclearNormCrossEntropyTest {
         double lambda = 0.5;
         NuclearNormCeSolution s = NuclearNormCrossEntropy.solve(R10, lambda);
         for (long seed : new long[] {1, 2}) {
-            RidgeUfmDescent gd = RidgeUfmDescent.run(R10, 5, lambda, lambda, false, 0.05, 60_000, seed);
+            RidgeUfmDescent gd = RidgeUfmDescent.run(R10, 5, lambda, lambda, false, 0.1, 10_000, seed);
             assertTrue(gd.gradientNorm < 1e-9, "GD did not converge: |grad| = " + gd.gradientNorm);
             assertTrue(maxAbsDiff(gd.logits(), s.logits()) < 1e-7);
             double norms = RidgeUfmDescent.squaredNorm(gd.w) + RidgeUfmDescent.squaredNorm(gd.h);
@@ -181,7 +182,7 @@ class NuclearNormCrossEntropyTest {
         double lambda = NuclearNormCrossEntropy.equivalentLambda(sizes.total(), lambdaW, lambdaH, true);
         assertEquals(16 * 0.01, lambda, 1e-15);
         NuclearNormCeSolution s = NuclearNormCrossEntropy.solve(sizes, lambda);
-        RidgeUfmDescent gd = RidgeUfmDescent.run(sizes, 5, lambdaW, lambdaH, true, 0.5, 80_000, 3);
+        RidgeUfmDescent gd = RidgeUfmDescent.run(sizes, 5, lambdaW, lambdaH, true, 1, 10_000, 3);
         assertTrue(gd.gradientNorm < 1e-9, "GD did not converge: |grad| = " + gd.gradientNorm);
         assertTrue(maxAbsDiff(gd.logits(), s.logits()) < 1e-6);
         UfmFactors f = s.factors(5, lambdaW, lambdaH);
