@@ -61,8 +61,10 @@ public final class SolveRunner {
     /** Continues the unfinished run in {@code dir} from its checkpoint (or from the start when none). */
     public RunResult resume(Path dir) {
         RunDirectory run = RunDirectory.open(dir);
-        InvalidInputException.require(!run.finished(), "the run in " + dir + " has already finished (status "
-                + run.readSummary().get("status") + "); nothing to resume");
+        if (run.finished()) {
+            throw new InvalidInputException("the run in " + dir + " has already finished (status "
+                    + run.readSummary().get("status") + "); nothing to resume");
+        }
         SolveConfig config = run.readConfig();
         Solver solver = registry.solver(config);
         Optional<Checkpoint> checkpoint = run.readCheckpoint();
@@ -196,7 +198,7 @@ public final class SolveRunner {
         private double logRow(double[] x, long step) {
             double loss = objective.value(x);
             if (!(Math.abs(loss) <= explosion)) {
-                throw new RunDiverged("diverged by step " + step + " (epoch " + step / perEpoch + "): loss = " + loss
+                throw new RunDiverged("diverged at step " + step + " (epoch " + step / perEpoch + "): loss = " + loss
                         + lastGoodNote());
             }
             Map<String, Object> row = StepMetrics.row(setup, x, step, perEpoch, loss);
@@ -211,7 +213,7 @@ public final class SolveRunner {
         private void checkpoint(double[] x, long step) {
             for (double v : x) {
                 if (!Double.isFinite(v)) {
-                    throw new RunDiverged("diverged by step " + step + ": non-finite parameters" + lastGoodNote());
+                    throw new RunDiverged("diverged at step " + step + ": non-finite parameters" + lastGoodNote());
                 }
             }
             run.writeCheckpoint(new Checkpoint(x, optimizer.state(), step, log.rows(), wallSeconds()));
