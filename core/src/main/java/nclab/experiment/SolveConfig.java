@@ -195,6 +195,19 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
 
     /** Reads and validates a YAML config file; messages name the file and the key. */
     public static SolveConfig read(Path file) {
+        return fromMap(readMap(file), sourceName(file));
+    }
+
+    /** The file name used in messages about {@code file}. */
+    public static String sourceName(Path file) {
+        return file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    }
+
+    /**
+     * The raw key → value map of a YAML config file (not yet validated), e.g. to overlay command-line
+     * flags before {@link #fromMap}.
+     */
+    public static Map<String, Object> readMap(Path file) {
         InvalidInputException.require(Files.isRegularFile(file), "config file " + file + " does not exist");
         Object tree;
         try {
@@ -205,10 +218,13 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        if (tree == null) {
+            return new LinkedHashMap<>();
+        }
         InvalidInputException.require(tree instanceof Map, file + ": expected a map of keys at the top level");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) tree;
-        return fromMap(map, file.getFileName() == null ? file.toString() : file.getFileName().toString());
+        Map<String, Object> map = new LinkedHashMap<>();
+        ((Map<?, ?>) tree).forEach((k, v) -> map.put(String.valueOf(k), v));
+        return map;
     }
 
     /**

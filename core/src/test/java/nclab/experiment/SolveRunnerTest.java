@@ -28,7 +28,7 @@ class SolveRunnerTest {
     Path tmp;
 
     private static final String CONFIG = "model: test-ufm\nsizes: [6, 4, 2]\nd: 4\nlambda_w: 0.005\nlambda_h: 0.005\n"
-            + "bias: true\noptimizer: gd\nlr: 0.5\nmomentum: 0.9\nsteps: 3000\nseed: 7\nlog_points: 40\n";
+            + "bias: true\noptimizer: gd\nlr: 0.5\nmomentum: 0.9\nsteps: 2000\nseed: 7\nlog_points: 40\n";
 
     private SolveConfig config(String extra) throws Exception {
         Path f = Files.createTempFile(tmp, "cfg", ".yaml");
@@ -50,7 +50,7 @@ class SolveRunnerTest {
         List<Progress> reports = new ArrayList<>();
         RunResult r = runner().progress(reports::add).start(config(""), dir);
         assertTrue(r.completed(), r.message());
-        assertEquals(3000, r.steps());
+        assertEquals(2000, r.steps());
         assertTrue(reports.get(reports.size() - 1).done());
 
         assertEquals(config(""), SolveConfig.read(dir.resolve("config.yaml")));
@@ -68,7 +68,7 @@ class SolveRunnerTest {
                 "dist_etf_classifier", "dist_etf_mean", "dist_seli_logits")) {
             assertTrue(cols.contains(c), c + " in " + cols);
         }
-        long[] expectedSteps = LogSchedule.logSpaced(3000, 40).steps();
+        long[] expectedSteps = LogSchedule.logSpaced(2000, 40).steps();
         assertEquals(expectedSteps.length + 1, lines.size());
         for (int i = 0; i < expectedSteps.length; i++) {
             assertEquals(Long.toString(expectedSteps[i]), lines.get(i + 1).split(",")[0]);
@@ -88,10 +88,10 @@ class SolveRunnerTest {
 
         Map<String, Object> summary = Json.read(dir.resolve("summary.json"));
         assertEquals("completed", summary.get("status"));
-        assertEquals(3000, ((Number) summary.get("steps")).intValue());
+        assertEquals(2000, ((Number) summary.get("steps")).intValue());
         @SuppressWarnings("unchecked")
         Map<String, Object> fm = (Map<String, Object>) summary.get("final_metrics");
-        assertEquals(3000, ((Number) fm.get("step")).intValue());
+        assertEquals(2000, ((Number) fm.get("step")).intValue());
         assertFalse(Files.exists(dir.resolve("checkpoint.npz")));
 
         String again = assertThrows(InvalidInputException.class, () -> runner().start(config(""), dir)).getMessage();
@@ -135,7 +135,7 @@ class SolveRunnerTest {
                 "child wrote no checkpoint: " + Files.readString(tmp.resolve("child.log")));
         assertFalse(Files.exists(killed.resolve("summary.json")), "child finished before it was killed");
         Checkpoint c = Checkpoint.read(killed.resolve("checkpoint.npz"));
-        assertTrue(c.step() >= 500 && c.step() < 3000 && c.step() % 500 == 0, "checkpoint step " + c.step());
+        assertTrue(c.step() >= 500 && c.step() < 2000 && c.step() % 500 == 0, "checkpoint step " + c.step());
 
         RunResult resumed = runner().resume(killed);
         assertTrue(resumed.completed(), resumed.message());
