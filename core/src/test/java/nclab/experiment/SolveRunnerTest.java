@@ -85,6 +85,9 @@ class SolveRunnerTest {
         assertArrayEquals(new int[] {3, 4}, fin.get("W").shape());
         assertArrayEquals(new int[] {12, 4}, fin.get("H").shape());
         assertArrayEquals(new int[] {3, 1}, fin.get("b").shape());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dir.resolve("final.npz").toFile())) {
+            zip.stream().forEach(e -> assertEquals(java.time.LocalDateTime.of(1980, 1, 1, 0, 0), e.getTimeLocal(), e.getName()));
+        }
 
         Map<String, Object> summary = Json.read(dir.resolve("summary.json"));
         assertEquals("completed", summary.get("status"));
@@ -104,6 +107,9 @@ class SolveRunnerTest {
     void sameSeedGivesIdenticalFilesAndOtherSeedDiffers() throws Exception {
         runner().start(config("checkpoint_steps: 700\n"), tmp.resolve("a"));
         runner().start(config(""), tmp.resolve("b"));
+        runner().start(config("checkpoint_seconds: 1e-9\n"), tmp.resolve("c")); // checkpoints at every time check
+        assertArrayEquals(bytes(tmp.resolve("a/metrics.csv")), bytes(tmp.resolve("c/metrics.csv")));
+        assertArrayEquals(bytes(tmp.resolve("a/final.npz")), bytes(tmp.resolve("c/final.npz")));
         assertArrayEquals(bytes(tmp.resolve("a/metrics.csv")), bytes(tmp.resolve("b/metrics.csv")));
         assertArrayEquals(bytes(tmp.resolve("a/final.npz")), bytes(tmp.resolve("b/final.npz")));
         Path other = Files.createTempFile(tmp, "cfg", ".yaml");
