@@ -85,6 +85,11 @@ class SolveRunnerTest {
         assertArrayEquals(new int[] {3, 4}, fin.get("W").shape());
         assertArrayEquals(new int[] {12, 4}, fin.get("H").shape());
         assertArrayEquals(new int[] {3, 1}, fin.get("b").shape());
+        // the last row's loss is f at the parameters saved in final.npz
+        ModelSetup setup = TestModels.registry().solver(config("")).setup();
+        double[] xf = new double[setup.objective().layout().size()];
+        fin.forEach((name, a) -> setup.objective().layout().set(xf, name, a.toMatrix()));
+        assertEquals(Double.parseDouble(last[2]), setup.objective().value(xf), 0);
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dir.resolve("final.npz").toFile())) {
             zip.stream().forEach(e -> assertEquals(java.time.LocalDateTime.of(1980, 1, 1, 0, 0), e.getTimeLocal(), e.getName()));
         }
