@@ -481,7 +481,10 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
     /** The resolved config as YAML text (every key; null for values not given). */
     public String toYaml() {
         try {
-            return "# nclab solve config, fully resolved (null = not given)\n" + YAML.writeValueAsString(toMap());
+            return "# nclab solve config, fully resolved (null = not given)\n"
+                    + "# class sizes " + java.util.Arrays.toString(classSizes().counts()) + ", N = " + n() + ", "
+                    + stepsPerEpoch() + " steps per epoch, " + totalSteps() + " steps\n"
+                    + YAML.writeValueAsString(toMap());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write config as YAML: " + e.getMessage(), e);
         }

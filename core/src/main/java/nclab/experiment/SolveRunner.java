@@ -227,7 +227,9 @@ public final class SolveRunner {
             return "; kept the last good state, step " + lastGoodStep + ", in " + RunDirectory.FINAL;
         }
 
-        private RunResult diverged(String message) {
+        private RunResult diverged(String reason) {
+            String message = reason != null && reason.contains("kept the last good state") ? reason
+                    : "diverged: " + reason + lastGoodNote();
             run.writeFinal(objective.layout(), lastGood);
             double wall = wallSeconds();
             run.writeSummary(summary(RunResult.DIVERGED, message, lastGoodStep, wall));
