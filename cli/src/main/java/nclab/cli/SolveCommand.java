@@ -1,0 +1,214 @@
+package nclab.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import nclab.InvalidInputException;
+import nclab.experiment.ModelRegistry;
+import nclab.experiment.Progress;
+import nclab.experiment.RunResult;
+import nclab.experiment.SolveConfig;
+import nclab.experiment.SolveRunner;
+import nclab.experiment.StandardRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code nclab solve [CONFIG.yaml] [flags]}: runs a model's solver and writes a run directory
+ * ({@link nclab.experiment.RunDirectory}); {@code nclab solve --resume DIR} continues a killed run. Flags
+ * override the config file's keys (each flag is the key with '-' for '_'). Exit codes: 0 completed,
+ * 2 bad config, 3 diverged (the last good state is kept).
+ */
+@Command(name = "solve", mixinStandardHelpOptions = true,
+        description = {"Solve a model from random initialisation, tracking collapse metrics on a log-spaced schedule.",
+            "Writes DIR/config.yaml, provenance.json, metrics.csv, final.npz, summary.json (and checkpoint.npz while running)."},
+        footer = {"", "Exit codes: 0 completed, 2 bad config, 3 diverged.", "", "Examples:",
+            "  nclab solve run.yaml --out runs/a",
+            "  nclab solve --model ufm --step 4,10,0.5,5 --d 64 --lambda-w 5e-4 --lambda-h 5e-4 --optimizer sgd --lr 0.4 --batch 4 --epochs 100000 --seed 1 --out runs/b",
+            "  nclab solve --resume runs/b"})
+public final class SolveCommand implements Callable<Integer> {
+    /** Exit code of a diverged run. */
+    public static final int DIVERGED = 3;
+
+    private final ModelRegistry registry;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "run config (keys: see docs); flags override it")
+    Path configFile;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue the unfinished run in DIR from its checkpoint")
+    Path resume;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory to create (key out)")
+    Path out;
+
+    @Option(names = "--progress", negatable = true,
+            description = "show a progress line on stderr (default: only when attached to a terminal)")
+    Boolean progress;
+
+    @Option(names = "--model", paramLabel = "ID") String model;
+    @Option(names = "--sizes", paramLabel = "N1,N2,...", description = "explicit class sizes") String sizes;
+    @Option(names = "--step", paramLabel = "K,R,RHO,NMIN", description = "(R,rho)-STEP imbalance (SELI Def. 1)") String step;
+    @Option(names = "--majority", paramLabel = "KA,KB,NA,R", description = "KA classes of NA, KB classes of NA/R") String majority;
+    @Option(names = "--long-tail", paramLabel = "K,NMAX,R", description = "exponential long tail") String longTail;
+    @Option(names = "--d", paramLabel = "D", description = "feature dimension") Integer d;
+    @Option(names = "--lambda-w", paramLabel = "X") Double lambdaW;
+    @Option(names = "--lambda-h", paramLabel = "X") Double lambdaH;
+    @Option(names = "--lambda", paramLabel = "X") Double lambda;
+    @Option(names = "--bias", description = "model with a bias b") Boolean bias;
+    @Option(names = "--non-negative", description = "non-negative (projected) features") Boolean nonNegative;
+    @Option(names = "--layers", paramLabel = "L") Integer layers;
+    @Option(names = "--relu", description = "ReLU between layers") Boolean relu;
+    @Option(names = {"--e-w", "--ew"}, paramLabel = "X", description = "Layer-Peeled E_W") Double eW;
+    @Option(names = {"--e-h", "--eh"}, paramLabel = "X", description = "Layer-Peeled E_H") Double eH;
+    @Option(names = "--oversample", paramLabel = "W") Double oversample;
+    @Option(names = "--init-scale", paramLabel = "S", description = "initialisation std (default: the model's)") Double initScale;
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "gd (default), sgd or adam") String optimizer;
+    @Option(names = "--lr", paramLabel = "ETA") Double lr;
+    @Option(names = "--momentum", paramLabel = "MU") Double momentum;
+    @Option(names = "--batch", paramLabel = "B") Integer batch;
+    @Option(names = "--replacement", description = "draw minibatches with replacement") Boolean replacement;
+    @Option(names = "--schedule", paramLabel = "NAME", description = "constant (default), step or cosine") String schedule;
+    @Option(names = "--milestones", paramLabel = "E1,E2,...", description = "epochs of the step schedule") String milestones;
+    @Option(names = "--gamma", paramLabel = "G") Double gamma;
+    @Option(names = "--epochs", paramLabel = "E") Long epochs;
+    @Option(names = "--steps", paramLabel = "T") Long steps;
+    @Option(names = "--seed", paramLabel = "S") Long seed;
+    @Option(names = "--log-points", paramLabel = "P", description = "log-spaced logged steps (default 100)") Integer logPoints;
+    @Option(names = "--log-every", paramLabel = "S", description = "log every S steps instead") Long logEvery;
+    @Option(names = "--checkpoint-steps", paramLabel = "S") Long checkpointSteps;
+    @Option(names = "--checkpoint-seconds", paramLabel = "T", description = "default 60") Double checkpointSeconds;
+
+    /** The command with the standard models and optimisers. */
+    public SolveCommand() {
+        this(StandardRegistry.create());
+    }
+
+    /** The command with the given registry (tests). */
+    public SolveCommand(ModelRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        boolean showProgress = progress != null ? progress : System.console() != null;
+        ProgressLine line = new ProgressLine(err, showProgress);
+        SolveRunner runner = new SolveRunner(registry).progress(line);
+        RunResult result;
+        if (resume != null) {
+            InvalidInputException.require(configFile == null && flags().isEmpty() && out == null,
+                    "--resume DIR continues a run with its own config.yaml; give no config file or other options");
+            result = runner.resume(resume);
+        } else {
+            SolveConfig config = config();
+            String dir = out != null ? out.toString() : config.out();
+            InvalidInputException.require(dir != null, "give the run directory: --out DIR (or out: in the config)");
+            result = runner.start(config.withOut(dir), Path.of(dir));
+        }
+        line.finish();
+        if (result.completed()) {
+            spec.commandLine().getOut().printf("%s: %d steps in %.1f s; results in %s%n", result.status(), result.steps(),
+                    result.wallSeconds(), result.dir());
+            return 0;
+        }
+        err.println("nclab solve: " + result.message());
+        err.println("nclab solve: the run is in " + result.dir() + " (summary.json status " + result.status() + ")");
+        return DIVERGED;
+    }
+
+    private SolveConfig config() {
+        Map<String, Object> map = configFile != null ? SolveConfig.readMap(configFile) : new LinkedHashMap<>();
+        Map<String, Object> flags = flags();
+        if (flags.keySet().stream().anyMatch(k -> k.equals("sizes") || k.equals("step") || k.equals("majority")
+                || k.equals("long_tail"))) {
+            map.keySet().removeAll(java.util.List.of("sizes", "step", "majority", "long_tail"));
+        }
+        if (flags.containsKey("epochs") || flags.containsKey("steps")) {
+            map.remove("epochs");
+            map.remove("steps");
+        }
+        map.putAll(flags);
+        String source = configFile != null ? SolveConfig.sourceName(configFile) : "command line";
+        return SolveConfig.fromMap(map, source);
+    }
+
+    /** Config keys given as flags (null flags are left out). */
+    private Map<String, Object> flags() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "model", model);
+        put(m, "sizes", sizes);
+        put(m, "step", step);
+        put(m, "majority", majority);
+        put(m, "long_tail", longTail);
+        put(m, "d", d);
+        put(m, "lambda_w", lambdaW);
+        put(m, "lambda_h", lambdaH);
+        put(m, "lambda", lambda);
+        put(m, "bias", bias);
+        put(m, "non_negative", nonNegative);
+        put(m, "layers", layers);
+        put(m, "relu", relu);
+        put(m, "e_w", eW);
+        put(m, "e_h", eH);
+        put(m, "oversample", oversample);
+        put(m, "init_scale", initScale);
+        put(m, "optimizer", optimizer);
+        put(m, "lr", lr);
+        put(m, "momentum", momentum);
+        put(m, "batch", batch);
+        put(m, "replacement", replacement);
+        put(m, "schedule", schedule);
+        put(m, "milestones", milestones);
+        put(m, "gamma", gamma);
+        put(m, "epochs", epochs);
+        put(m, "steps", steps);
+        put(m, "seed", seed);
+        put(m, "log_points", logPoints);
+        put(m, "log_every", logEvery);
+        put(m, "checkpoint_steps", checkpointSteps);
+        put(m, "checkpoint_seconds", checkpointSeconds);
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
+    /** A carriage-return-updated progress line on stderr. */
+    static final class ProgressLine implements Progress.Listener {
+        private final PrintWriter err;
+        private final boolean enabled;
+        private boolean shown;
+
+        ProgressLine(PrintWriter err, boolean enabled) {
+            this.err = err;
+            this.enabled = enabled;
+        }
+
+        @Override
+        public void report(Progress p) {
+            if (enabled) {
+                err.print("\r" + p.line() + "   ");
+                err.flush();
+                shown = true;
+            }
+        }
+
+        void finish() {
+            if (shown) {
+                err.println();
+                err.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package nclab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import nclab.io.Json;
+
+/** Resuming runs: after a kill (child JVM), and without a checkpoint. */
+class RunResumeTest {
+    @TempDir
+    Path tmp;
+
+    private static final String CONFIG = "model: test-ufm\nsizes: [6, 4, 2]\nd: 4\nlambda_w: 0.005\nlambda_h: 0.005\n"
+            + "bias: true\noptimizer: gd\nlr: 0.5\nmomentum: 0.9\nsteps: 2000\nseed: 7\nlog_points: 40\n";
+
+    private SolveConfig config(String extra) throws Exception {
+        Path f = Files.createTempFile(tmp, "cfg", ".yaml");
+        Files.writeString(f, CONFIG + extra);
+        return SolveConfig.read(f);
+    }
+
+    private static SolveRunner runner() {
+        return new SolveRunner(TestModels.registry());
+    }
+
+    private static byte[] bytes(Path p) throws Exception {
+        return Files.readAllBytes(p);
+    }
+
+    @Test
+    void resumeAfterKillEndsWithTheUninterruptedNumbers() throws Exception {
+        Path cfg = tmp.resolve("kill.yaml");
+        Files.writeString(cfg, CONFIG + "checkpoint_steps: 500\n");
+        Path killed = tmp.resolve("killed");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dnclab.test.stepDelayMillis=1", "-cp", cp, ChildRun.class.getName(), cfg.toString(), killed.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(killed.resolve("checkpoint.npz")) && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(300); // let it log past the checkpoint, so that resuming must drop those rows
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(20, TimeUnit.SECONDS);
+        }
+        assertTrue(Files.exists(killed.resolve("checkpoint.npz")),
+                "child wrote no checkpoint: " + Files.readString(tmp.resolve("child.log")));
+        assertFalse(Files.exists(killed.resolve("summary.json")), "child finished before it was killed");
+        Checkpoint c = Checkpoint.read(killed.resolve("checkpoint.npz"));
+        assertTrue(c.step() >= 500 && c.step() < 2000 && c.step() % 500 == 0, "checkpoint step " + c.step());
+
+        RunResult resumed = runner().resume(killed);
+        assertTrue(resumed.completed(), resumed.message());
+
+        Path clean = tmp.resolve("clean");
+        runner().start(SolveConfig.read(cfg), clean);
+        assertEquals(Files.readString(clean.resolve("metrics.csv")), Files.readString(killed.resolve("metrics.csv")));
+        assertArrayEquals(bytes(clean.resolve("final.npz")), bytes(killed.resolve("final.npz")));
+        Map<String, Object> prov = Json.read(killed.resolve("provenance.json"));
+        List<?> resumes = (List<?>) prov.get("resumes");
+        assertEquals(1, resumes.size());
+        assertEquals(c.step(), ((Number) ((Map<?, ?>) resumes.get(0)).get("from_step")).longValue());
+    }
+
+    @Test
+    void resumeWithoutCheckpointStartsOver() throws Exception {
+        Path dir = tmp.resolve("fresh");
+        // a run directory whose session died before its first checkpoint
+        Files.createDirectories(dir);
+        config("").write(dir.resolve("config.yaml"));
+        Files.writeString(dir.resolve("metrics.csv"), "garbage\n", StandardCharsets.UTF_8);
+        assertTrue(runner().resume(dir).completed());
+        runner().start(config(""), tmp.resolve("ref"));
+        assertArrayEquals(bytes(tmp.resolve("ref/metrics.csv")), bytes(dir.resolve("metrics.csv")));
+    }
+
+}
