@@ -1,0 +1,243 @@
+package nclab.model;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import nclab.InvalidInputException;
+import nclab.data.ClassSizes;
+
+/**
+ * The deep unconstrained feature model with cross-entropy (Garrod, Keating, "The Persistence of Neural Collapse
+ * Despite Low-Rank Bias", seed 002, Eqs. (1)–(2); spec 002-deep-ufm-lowrank.md §1.2):
+ * <pre>
+ *   𝓛(H_1, W_1..W_L) = (1/N) Σ_i CE(z_i, y_i) + (λ/2) Σ_{l=1..L} ‖W_l‖_F² + (λ/2) ‖H_1‖_F²
+ * </pre>
+ * one λ on every factor, no biases. Linear model: Z = W_L⋯W_1·H_1. ReLU model: H_2 = W_1·H_1, H̃_l = σ(H_l)
+ * and H_{l+1} = W_l·H̃_l for 2 ≤ l ≤ L−1, Z = W_L·H̃_L (H_1 itself is not passed through ReLU). Layout
+ * ({@link ParameterLayout}): {@code W1..WL} (W_1..W_{L−1} are d×d, W_L is K×d) and {@code H} (N×d, one row per
+ * sample, i.e. the columns of H_1; samples ordered class by class). Any width d ≥ 1 is accepted; Lemma 1 and the
+ * closed forms of {@link nclab.theory.DeepUfmGeometry} need d ≥ K.
+ *
+ * <p>Gradients (spec §1.3): with G = (P − Y)/N (P the column-wise softmax), ∂𝓛/∂W_l = A_{l+1}ᵀ·G·H̃_lᵀ + λW_l,
+ * back-propagated through the ReLU masks 1[H_l &gt; 0]. The linear model uses the K×d chain
+ * ({@link LinearChain}); the ReLU model keeps the N×d activations of every layer.
+ *
+ * <p>Initialisation (spec §7.3, "torch-like", the paper gives none): W_l entries U(−1/√d, 1/√d), H entries N(0, 1),
+ * both times a scale (default 1).
+ *
+ * <p>Not thread-safe: {@link #valueAndGradient} uses workspaces allocated once by the constructor (no allocation
+ * per call). Use one instance per thread.
+ */
+public final class DeepUfmObjective implements Objective {
+    /** Non-linearity between the layers. */
+    public enum Activation {
+        LINEAR, RELU;
+
+        /** Parses {@code linear} or {@code relu} (case-insensitive). */
+        public static Activation parse(String s) {
+            InvalidInputException.require(s != null, "activation is required (linear or relu)");
+            return switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "linear" -> LINEAR;
+                case "relu" -> RELU;
+                default -> throw new InvalidInputException("activation must be linear or relu, got '" + s + "'");
+            };
+        }
+    }
+
+    private final ClassSizes sizes;
+    private final int k;
+    private final int n;
+    private final int d;
+    private final int layers;
+    private final double lambda;
+    private final Activation activation;
+    private final boolean chainPath;
+    private final int[] label;
+    private final ParameterLayout layout;
+    private final int[] layerOffset;
+    private final int hOffset;
+    private final double[] logits;
+    // linear (chain) path
+    private final LinearChain chain;
+    private final double[] dA;
+    // layered path: act[l] = H̃_{l+2}, pre-activations kept for the ReLU mask, l = 0..L−2
+    private final double[][] act;
+    private final double[] deltaA;
+    private final double[] deltaB;
+
+    /**
+     * @throws InvalidInputException when d &lt; 1, L &lt; 1, λ is not a finite number &gt; 0 or the activation is null
+     */
+    public DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation) {
+        this(sizes, d, layers, lambda, activation, activation == Activation.LINEAR);
+    }
+
+    /** {@code chainPath = false} forces the layer-by-layer pass for the linear model (tests compare both). */
+    DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation, boolean chainPath) {
+        InvalidInputException.require(sizes != null, "class sizes are required");
+        InvalidInputException.require(layers >= 1, "number of layers L must be >= 1, got L = " + layers);
+        InvalidInputException.require(d >= 1, "feature dimension d must be >= 1, got d = " + d);
+        InvalidInputException.requirePositive("lambda", lambda);
+        InvalidInputException.require(activation != null, "activation is required (linear or relu)");
+        InvalidInputException.require(!chainPath || activation == Activation.LINEAR, "the chain path is linear only");
+        this.sizes = sizes;
+        this.k = sizes.k();
+        this.label = ModelKernels.labels(sizes);
+        this.n = label.length;
+        this.d = d;
+        this.layers = layers;
+        this.lambda = lambda;
+        this.activation = activation;
+        this.chainPath = chainPath;
+        ParameterLayout.Builder builder = ParameterLayout.builder();
+        for (int j = 1; j <= layers; j++) {
+            builder.add("W" + j, j == layers ? k : d, d);
+        }
+        builder.add("H", n, d);
+        this.layout = builder.build();
+        this.layerOffset = new int[layers];
+        for (int j = 0; j < layers; j++) {
+            layerOffset[j] = layout.block("W" + (j + 1)).offset();
+        }
+        this.hOffset = layout.block("H").offset();
+        this.logits = new double[n * k];
+        if (chainPath) {
+            this.chain = new LinearChain(k, d, layerOffset);
+            this.dA = new double[k * d];
+            this.act = null;
+            this.deltaA = null;
+            this.deltaB = null;
+        } else {
+            this.chain = null;
+            this.dA = null;
+            this.act = new double[layers - 1][n * d];
+            this.deltaA = new double[n * d];
+            this.deltaB = new double[n * d];
+        }
+    }
+
+    @Override
+    public String model() {
+        return "deep-ufm";
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    public ClassSizes sizes() {
+        return sizes;
+    }
+
+    public int layers() {
+        return layers;
+    }
+
+    public int width() {
+        return d;
+    }
+
+    public double lambda() {
+        return lambda;
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public double valueAndGradient(double[] x, double[] grad) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        ModelKernels.requireLength(grad, layout.size(), "grad");
+        double fit = chainPath ? chainFitAndGradient(x, grad) : layeredFitAndGradient(x, grad);
+        double value = fit;
+        for (int j = 0; j < layers; j++) {
+            int rows = j == layers - 1 ? k : d;
+            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambda);
+        }
+        value += ModelKernels.addRidge(x, grad, hOffset, n * d, lambda);
+        return value;
+    }
+
+    private double chainFitAndGradient(double[] x, double[] grad) {
+        double[] a = chain.product(x);
+        ModelKernels.multiplyTransB(x, hOffset, n, d, a, 0, k, logits, 0);
+        double fit = ModelKernels.crossEntropyInPlace(logits, n, k, label, null, 1.0 / n) / n;
+        ModelKernels.multiply(logits, 0, n, k, a, 0, d, grad, hOffset);
+        ModelKernels.multiplyTransA(logits, 0, n, k, x, hOffset, d, dA, 0);
+        chain.backward(x, dA, grad);
+        return fit;
+    }
+
+    /** Input of layer j (0-based: W_{j+1}): H for j = 0, else the activation after W_j. */
+    private double[] input(double[] x, int j) {
+        return j == 0 ? x : act[j - 1];
+    }
+
+    private int inputOffset(int j) {
+        return j == 0 ? hOffset : 0;
+    }
+
+    private double layeredFitAndGradient(double[] x, double[] grad) {
+        boolean relu = activation == Activation.RELU;
+        // forward: act[j] = σ(input_j · W_{j+1}ᵀ), j = 0..L−2 (N×d); ReLU zeros mark the mask
+        for (int j = 0; j < layers - 1; j++) {
+            double[] out = act[j];
+            ModelKernels.multiplyTransB(input(x, j), inputOffset(j), n, d, x, layerOffset[j], d, out, 0);
+            if (relu) {
+                for (int t = 0; t < out.length; t++) {
+                    if (out[t] <= 0) {
+                        out[t] = 0;
+                    }
+                }
+            }
+        }
+        int top = layers - 1;
+        ModelKernels.multiplyTransB(input(x, top), inputOffset(top), n, d, x, layerOffset[top], k, logits, 0);
+        double fit = ModelKernels.crossEntropyInPlace(logits, n, k, label, null, 1.0 / n) / n;
+        // backward: ∂W_L = Gᵀ·input_L, δ = G·W_L
+        ModelKernels.multiplyTransA(logits, 0, n, k, input(x, top), inputOffset(top), d, grad, layerOffset[top]);
+        double[] delta = top == 0 ? null : deltaA;
+        if (top == 0) {
+            ModelKernels.multiply(logits, 0, n, k, x, layerOffset[0], d, grad, hOffset);
+            return fit;
+        }
+        ModelKernels.multiply(logits, 0, n, k, x, layerOffset[top], d, delta, 0);
+        for (int j = top - 1; j >= 0; j--) {
+            if (relu) {
+                double[] out = act[j];
+                for (int t = 0; t < delta.length; t++) {
+                    if (out[t] <= 0) {
+                        delta[t] = 0;
+                    }
+                }
+            }
+            // ∂W_{j+1} = δᵀ·input_j (d×d)
+            ModelKernels.multiplyTransA(delta, 0, n, d, input(x, j), inputOffset(j), d, grad, layerOffset[j]);
+            if (j == 0) {
+                ModelKernels.multiply(delta, 0, n, d, x, layerOffset[0], d, grad, hOffset);
+            } else {
+                double[] next = delta == deltaA ? deltaB : deltaA;
+                ModelKernels.multiply(delta, 0, n, d, x, layerOffset[j], d, next, 0);
+                delta = next;
+            }
+        }
+        return fit;
+    }
+
+    /** Torch-like start at scale 1 (spec §7.3). */
+    @Override
+    public double[] initialPoint(SplittableRandom random) {
+        return initialPoint(random, 1);
+    }
+
+    /** W_l entries U(−scale/√d, scale/√d), H entries N(0, scale²). */
+    public double[] initialPoint(SplittableRandom random, double scale) {
+        InvalidInputException.requirePositive("init scale", scale);
+        double[] x = new double[layout.size()];
+        ModelKernels.uniform(random, x, 0, hOffset, scale / Math.sqrt(d));
+        ModelKernels.gaussian(random, x, hOffset, n * d, scale);
+        return x;
+    }
+}
