@@ -5,6 +5,8 @@ import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
+import nclab.theory.DeepUfmGeometry;
+import nclab.theory.TheoryParameters;
 
 /**
  * The deep unconstrained feature model with cross-entropy (Garrod, Keating, "The Persistence of Neural Collapse
@@ -114,6 +116,14 @@ public final class DeepUfmObjective implements Objective {
             this.deltaA = new double[n * d];
             this.deltaB = new double[n * d];
         }
+    }
+
+    /**
+     * The objective for {@code nclab theory deep-ufm}'s parameters: L = {@code --layers} (default
+     * {@link DeepUfmGeometry#DEFAULT_LAYERS}), λ = {@code --lambda} (required).
+     */
+    public static DeepUfmObjective of(TheoryParameters p, int d, Activation activation) {
+        return new DeepUfmObjective(p.sizes(), d, p.layersOr(DeepUfmGeometry.DEFAULT_LAYERS), p.requireLambda(), activation);
     }
 
     @Override

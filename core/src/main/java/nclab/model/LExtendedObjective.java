@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
+import nclab.theory.TheoryParameters;
 
 /**
  * The L-extended unconstrained feature model with MSE loss, with or without a bias (seed 004, Liu, arXiv
@@ -104,6 +105,15 @@ public final class LExtendedObjective implements Objective {
         double[] l = new double[layers];
         Arrays.fill(l, lambdaW);
         return l;
+    }
+
+    /**
+     * The objective for {@code nclab theory lext}'s parameters, as {@link nclab.theory.LExtendedGeometry#predict}: L =
+     * {@code --layers} (default 1), one λ_W = {@code --lambda-w} for every layer, λ_H = {@code --lambda-h},
+     * {@code --bias}.
+     */
+    public static LExtendedObjective of(TheoryParameters p, int d) {
+        return new LExtendedObjective(p.sizes(), d, p.layersOr(1), p.requireLambdaW(), p.requireLambdaH(), p.bias());
     }
 
     @Override

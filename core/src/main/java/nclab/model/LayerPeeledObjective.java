@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
+import nclab.theory.TheoryParameters;
 
 /**
  * The Layer-Peeled Model with cross-entropy and minority oversampling, in its original non-convex per-sample form
@@ -96,6 +97,14 @@ public final class LayerPeeledObjective implements Objective {
         this.hOffset = layout.block("H").offset();
         this.logits = new double[n * k];
         this.classEnergy = new double[k];
+    }
+
+    /**
+     * The objective for {@code nclab theory lpm}'s parameters, with the same defaults as
+     * {@link nclab.theory.LayerPeeledGeometry#predict}: E_W = {@code --ew} (1), E_H = {@code --eh} (5), w_r = {@code --oversample} (1).
+     */
+    public static LayerPeeledObjective of(TheoryParameters p, int d) {
+        return new LayerPeeledObjective(p.sizes(), d, p.eWOr(1), p.eHOr(5), p.oversampleOr(1));
     }
 
     @Override

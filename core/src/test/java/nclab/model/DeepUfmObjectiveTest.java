@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
+import nclab.theory.TheoryParameters;
 import nclab.linalg.Linalg;
 import nclab.model.DeepUfmObjective.Activation;
 import nclab.theory.DeepUfmGeometry;
@@ -167,6 +168,17 @@ class DeepUfmObjectiveTest {
         assertEquals(isDnc ? dnc : lowRank, run.value, 1e-9, "loss after " + run.steps + " steps");
         assertEquals(isDnc ? 3 : 2, meanLogitRank(f, run.x), "rank of the mean logits");
         assertTrue(isDnc, "GD reached DNC in every run of the spec at this point; got the low-rank loss " + run.value);
+    }
+
+    @Test
+    void theoryParametersGiveLayersAndLambda() {
+        DeepUfmObjective f = DeepUfmObjective.of(
+                new TheoryParameters(TINY, null, null, 0.01, null, null, null, null, false), 4, Activation.LINEAR);
+        assertEquals(DeepUfmGeometry.DEFAULT_LAYERS, f.layers());
+        assertEquals(0.01, f.lambda());
+        assertEquals(3, DeepUfmObjective.of(
+                new TheoryParameters(TINY, null, null, 0.01, null, null, null, 3, false), 4, Activation.RELU).layers());
+        assertMessage("this model needs --lambda", () -> DeepUfmObjective.of(TheoryParameters.of(TINY), 4, Activation.LINEAR));
     }
 
     private static void assertMessage(String expected, Runnable r) {

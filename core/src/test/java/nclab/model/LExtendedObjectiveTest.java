@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
+import nclab.theory.TheoryParameters;
 import nclab.linalg.Linalg;
 import nclab.theory.LExtendedGeometry;
 import org.ejml.data.DMatrixRMaj;
@@ -164,6 +165,19 @@ class LExtendedObjectiveTest {
         LExtendedGeometry g = LExtendedGeometry.of(ClassSizes.of(30, 20, 10), 2, 0.05, 0.05, true);
         assertArrayEquals(new int[] {1, 2}, g.collapsedDirections());
         assertDescentReaches(g, 3);
+    }
+
+    @Test
+    void theoryParametersGiveOneLambdaPerLayer() {
+        LExtendedObjective f = LExtendedObjective.of(
+                new TheoryParameters(TINY, 0.02, 0.03, null, null, null, null, 3, true), 4);
+        assertArrayEquals(new double[] {0.02, 0.02, 0.02}, f.lambdaW());
+        assertEquals(0.03, f.lambdaH());
+        assertTrue(f.bias());
+        assertEquals(1, LExtendedObjective.of(new TheoryParameters(TINY, 0.02, 0.03, null, null, null, null, null, false), 4)
+                .layers());
+        assertMessage("this model needs --lambda-h", () -> LExtendedObjective.of(
+                new TheoryParameters(TINY, 0.02, null, null, null, null, null, null, false), 4));
     }
 
     private static void assertMessage(String expected, Runnable r) {

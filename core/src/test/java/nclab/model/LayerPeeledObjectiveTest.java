@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
+import nclab.theory.TheoryParameters;
 import nclab.theory.LayerPeeledGeometry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -214,6 +215,15 @@ class LayerPeeledObjectiveTest {
             assertEquals(cos, measured, 1e-5, "minority cosine, seed " + seed);
             assertArrayEquals(new double[] {1, 5}, f.constraintValues(run.x), 1e-9, "both constraints active");
         }
+    }
+
+    @Test
+    void theoryParametersGiveTheSameDefaultsAsTheTheory() {
+        LayerPeeledObjective f = LayerPeeledObjective.of(TheoryParameters.of(IMBALANCED), 8);
+        assertEquals(List.of(1.0, 5.0, 1.0), List.of(f.eW(), f.eH(), f.oversample()));
+        LayerPeeledObjective g = LayerPeeledObjective.of(
+                new TheoryParameters(IMBALANCED, null, null, null, 2.0, 3.0, 4.0, null, false), 8);
+        assertEquals(List.of(2.0, 3.0, 4.0), List.of(g.eW(), g.eH(), g.oversample()));
     }
 
     private static void assertMessage(String expected, Runnable r) {
