@@ -131,12 +131,12 @@ class LExtendedObjectiveTest {
         ModelDescent run = ModelDescent.run(f, f.initialPoint(new SplittableRandom(seed)), lr, false, 10_000, 1e-11);
         double fStar = g.objective();
         assertTrue(run.value >= fStar - 1e-12, "below the global minimum: " + run.value + " < " + fStar);
-        assertEquals(fStar, run.value, 1e-10, () -> "f after " + run.steps + " steps, |grad| " + run.stationarity);
+        assertEquals(fStar, run.value, 1e-12, () -> "f after " + run.steps + " steps, |grad| " + run.stationarity);
         double[] sv = Linalg.singularValues(Linalg.matrix(f.product(run.x)));
         double[] predicted = g.productSingularValues();
         Arrays.sort(predicted);
         for (int i = 0; i < sv.length; i++) {
-            assertEquals(predicted[predicted.length - 1 - i], sv[i], 1e-6, "sv_" + (i + 1) + "(W_L..W_1)");
+            assertEquals(predicted[predicted.length - 1 - i], sv[i], 1e-8, "sv_" + (i + 1) + "(W_L..W_1)");
         }
         if (g.bias()) {
             assertArrayEquals(g.optimalBias(), Arrays.stream(f.layout().get(run.x, "b")).mapToDouble(b -> b[0]).toArray(),
@@ -146,7 +146,8 @@ class LExtendedObjectiveTest {
 
     /**
      * Theorem 4.3 (with bias) and its bias-free form: from the recommended start (std·√d = 1.6, d = 32) plain GD
-     * reaches f* to 1e−10 and the singular values of W_L⋯W_1 to 1e−6, for L = 1, 2, 3 with per-layer λ's
+     * reaches f* to 1e−12 (measured ≤ 1.2e−15) and the singular values of W_L⋯W_1 to
+     * 1e−8 (measured ≤ 8e−10; L = 1 converges slowest), for L = 1, 2, 3 with per-layer λ's
      * (c ≠ 1) at a point where one direction collapses.
      */
     @ParameterizedTest

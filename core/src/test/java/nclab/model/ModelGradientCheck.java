@@ -34,14 +34,14 @@ final class ModelGradientCheck {
     /** Bytes allocated by this thread per {@code valueAndGradient} call, measured over many calls after a warm-up. */
     static double allocatedBytesPerCall(Objective f, double[] x) {
         double[] g = new double[x.length];
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 1000; i++) {
             f.valueAndGradient(x, g);
         }
         com.sun.management.ThreadMXBean bean =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         long before = bean.getThreadAllocatedBytes(id);
-        int calls = 2000;
+        int calls = 1000;
         for (int i = 0; i < calls; i++) {
             f.valueAndGradient(x, g);
         }
