@@ -160,8 +160,12 @@ public final class DeepUfmObjective implements Objective {
     public double valueAndGradient(double[] x, double[] grad) {
         ModelKernels.requireLength(x, layout.size(), "x");
         ModelKernels.requireLength(grad, layout.size(), "grad");
-        double fit = chainPath ? chainFitAndGradient(x, grad) : layeredFitAndGradient(x, grad);
-        double value = fit;
+        double value = forward(x);
+        if (chainPath) {
+            chainBackward(x, grad);
+        } else {
+            layeredBackward(x, grad);
+        }
         for (int j = 0; j < layers; j++) {
             int rows = j == layers - 1 ? k : d;
             value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambda);
@@ -170,14 +174,47 @@ public final class DeepUfmObjective implements Objective {
         return value;
     }
 
-    private double chainFitAndGradient(double[] x, double[] grad) {
-        double[] a = chain.product(x);
-        ModelKernels.multiplyTransB(x, hOffset, n, d, a, 0, k, logits, 0);
-        double fit = ModelKernels.crossEntropyInPlace(logits, n, k, label, null, 1.0 / n) / n;
+    /** 𝓛(x) by the forward pass alone (no gradient, no allocation). */
+    @Override
+    public double value(double[] x) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        double reg = ModelKernels.squaredNorm(x, 0, layout.size());
+        return forward(x) + 0.5 * lambda * reg;
+    }
+
+    /**
+     * Mean cross-entropy g(Z); leaves G = (P − Y)/N in {@code logits} and, on the layered path, the activations in
+     * {@code act} (on the chain path, A in the chain's workspace).
+     */
+    private double forward(double[] x) {
+        if (chainPath) {
+            double[] a = chain.product(x);
+            ModelKernels.multiplyTransB(x, hOffset, n, d, a, 0, k, logits, 0);
+        } else {
+            boolean relu = activation == Activation.RELU;
+            // act[j] = σ(input_j · W_{j+1}ᵀ), j = 0..L−2 (N×d); ReLU zeros mark the mask
+            for (int j = 0; j < layers - 1; j++) {
+                double[] out = act[j];
+                ModelKernels.multiplyTransB(input(x, j), inputOffset(j), n, d, x, layerOffset[j], d, out, 0);
+                if (relu) {
+                    for (int t = 0; t < out.length; t++) {
+                        if (out[t] <= 0) {
+                            out[t] = 0;
+                        }
+                    }
+                }
+            }
+            int top = layers - 1;
+            ModelKernels.multiplyTransB(input(x, top), inputOffset(top), n, d, x, layerOffset[top], k, logits, 0);
+        }
+        return ModelKernels.crossEntropyInPlace(logits, n, k, label, null, 1.0 / n) / n;
+    }
+
+    private void chainBackward(double[] x, double[] grad) {
+        double[] a = chain.lastProduct();
         ModelKernels.multiply(logits, 0, n, k, a, 0, d, grad, hOffset);
         ModelKernels.multiplyTransA(logits, 0, n, k, x, hOffset, d, dA, 0);
         chain.backward(x, dA, grad);
-        return fit;
     }
 
     /** Input of layer j (0-based: W_{j+1}): H for j = 0, else the activation after W_j. */
@@ -189,30 +226,16 @@ public final class DeepUfmObjective implements Objective {
         return j == 0 ? hOffset : 0;
     }
 
-    private double layeredFitAndGradient(double[] x, double[] grad) {
+    private void layeredBackward(double[] x, double[] grad) {
         boolean relu = activation == Activation.RELU;
-        // forward: act[j] = σ(input_j · W_{j+1}ᵀ), j = 0..L−2 (N×d); ReLU zeros mark the mask
-        for (int j = 0; j < layers - 1; j++) {
-            double[] out = act[j];
-            ModelKernels.multiplyTransB(input(x, j), inputOffset(j), n, d, x, layerOffset[j], d, out, 0);
-            if (relu) {
-                for (int t = 0; t < out.length; t++) {
-                    if (out[t] <= 0) {
-                        out[t] = 0;
-                    }
-                }
-            }
-        }
         int top = layers - 1;
-        ModelKernels.multiplyTransB(input(x, top), inputOffset(top), n, d, x, layerOffset[top], k, logits, 0);
-        double fit = ModelKernels.crossEntropyInPlace(logits, n, k, label, null, 1.0 / n) / n;
-        // backward: ∂W_L = Gᵀ·input_L, δ = G·W_L
+        // ∂W_L = Gᵀ·input_L, δ = G·W_L
         ModelKernels.multiplyTransA(logits, 0, n, k, input(x, top), inputOffset(top), d, grad, layerOffset[top]);
-        double[] delta = top == 0 ? null : deltaA;
         if (top == 0) {
             ModelKernels.multiply(logits, 0, n, k, x, layerOffset[0], d, grad, hOffset);
-            return fit;
+            return;
         }
+        double[] delta = deltaA;
         ModelKernels.multiply(logits, 0, n, k, x, layerOffset[top], d, delta, 0);
         for (int j = top - 1; j >= 0; j--) {
             if (relu) {
@@ -233,7 +256,6 @@ public final class DeepUfmObjective implements Objective {
                 delta = next;
             }
         }
-        return fit;
     }
 
     /** Torch-like start at scale 1 (spec §7.3). */

@@ -154,29 +154,19 @@ public final class LExtendedObjective implements Objective {
     public double valueAndGradient(double[] x, double[] grad) {
         ModelKernels.requireLength(x, layout.size(), "x");
         ModelKernels.requireLength(grad, layout.size(), "grad");
-        double[] a = chain.product(x);
-        // residual (N×K) = H·Aᵀ + 1bᵀ − Y, then scaled by 1/N
-        ModelKernels.multiplyTransB(x, hOffset, n, d, a, 0, k, residual, 0);
-        double fit = 0;
-        double invN = 1.0 / n;
+        double value = residual(x);
         if (bias) {
+            // ∂f/∂b = R·1_N
             for (int c = 0; c < k; c++) {
                 grad[bOffset + c] = 0;
             }
-        }
-        for (int i = 0; i < n; i++) {
-            int o = i * k;
-            for (int c = 0; c < k; c++) {
-                double r = residual[o + c] + (bias ? x[bOffset + c] : 0) - (label[i] == c ? 1 : 0);
-                fit += r * r;
-                r *= invN;
-                residual[o + c] = r;
-                if (bias) {
-                    grad[bOffset + c] += r;
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < k; c++) {
+                    grad[bOffset + c] += residual[i * k + c];
                 }
             }
         }
-        double value = 0.5 * invN * fit;
+        double[] a = chain.lastProduct();
         // ∂f/∂H = R·A (N×d), ∂f/∂A = Rᵀ·H (K×d)
         ModelKernels.multiply(residual, 0, n, k, a, 0, d, grad, hOffset);
         ModelKernels.multiplyTransA(residual, 0, n, k, x, hOffset, d, dA, 0);
@@ -187,6 +177,35 @@ public final class LExtendedObjective implements Objective {
         }
         value += ModelKernels.addRidge(x, grad, hOffset, n * d, lambdaH);
         return value;
+    }
+
+    /** f(x) without the gradient (no allocation). */
+    @Override
+    public double value(double[] x) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        double value = residual(x);
+        for (int j = 0; j < lambdaW.length; j++) {
+            int rows = j == lambdaW.length - 1 ? k : d;
+            value += 0.5 * lambdaW[j] * ModelKernels.squaredNorm(x, layerOffset[j], rows * d);
+        }
+        return value + 0.5 * lambdaH * ModelKernels.squaredNorm(x, hOffset, n * d);
+    }
+
+    /** The MSE term 1/(2N)‖A·Hᵀ + b1ᵀ − Y‖²; leaves R = (A·Hᵀ + b1ᵀ − Y)/N (N×K, row per sample) in residual. */
+    private double residual(double[] x) {
+        double[] a = chain.product(x);
+        ModelKernels.multiplyTransB(x, hOffset, n, d, a, 0, k, residual, 0);
+        double fit = 0;
+        double invN = 1.0 / n;
+        for (int i = 0; i < n; i++) {
+            int o = i * k;
+            for (int c = 0; c < k; c++) {
+                double r = residual[o + c] + (bias ? x[bOffset + c] : 0) - (label[i] == c ? 1 : 0);
+                fit += r * r;
+                residual[o + c] = r * invN;
+            }
+        }
+        return 0.5 * invN * fit;
     }
 
     /** {@link #initialPoint(SplittableRandom, double)} with s = {@link #DEFAULT_INIT_STD_TIMES_SQRT_D}/√d. */

@@ -149,6 +149,14 @@ public final class LayerPeeledObjective implements Objective {
         return value;
     }
 
+    /** f(x) without the gradient (no allocation). */
+    @Override
+    public double value(double[] x) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        ModelKernels.multiplyTransB(x, hOffset, n, d, x, wOffset, k, logits, 0);
+        return ModelKernels.crossEntropyInPlace(logits, n, k, label, weight, 1.0 / weightTotal) / weightTotal;
+    }
+
     /**
      * Constraint values [(1/K) Σ_k ‖w_k‖², (1/K) Σ_k (1/n_k) Σ_i ‖h_{k,i}‖²] at x (feasible iff ≤ [E_W, E_H]).
      */

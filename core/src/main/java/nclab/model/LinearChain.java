@@ -42,6 +42,11 @@ final class LinearChain {
         return prefix[0];
     }
 
+    /** A from the last {@link #product} call (the same workspace array). */
+    double[] lastProduct() {
+        return prefix[0];
+    }
+
     /**
      * Writes ∂f/∂W_j = P_jᵀ·dA·S_jᵀ into the layer blocks of {@code grad} (overwriting them), for the x of the last
      * {@link #product} call. {@code dA} (K×d) is not modified and must not be a workspace of this chain.

@@ -12,7 +12,11 @@ final class ModelGradientCheck {
      */
     static double relativeError(Objective f, double[] x, double h) {
         double[] g = new double[x.length];
-        f.valueAndGradient(x, g);
+        double value = f.valueAndGradient(x, g);
+        double alone = f.value(x);
+        if (Math.abs(value - alone) > 1e-14 * Math.max(1, Math.abs(value))) {
+            throw new AssertionError("value(x) = " + alone + " but valueAndGradient(x) = " + value);
+        }
         double[] work = x.clone();
         double[] scratch = new double[x.length];
         double diff = 0;
