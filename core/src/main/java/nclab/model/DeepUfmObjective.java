@@ -27,8 +27,13 @@ import nclab.theory.TheoryParameters;
  * <p>Initialisation (spec §7.3, "torch-like", the paper gives none): W_l entries U(−1/√d, 1/√d), H entries N(0, 1),
  * both times a scale (default 1).
  *
- * <p>Not thread-safe: {@link #valueAndGradient} uses workspaces allocated once by the constructor (no allocation
- * per call). Use one instance per thread.
+ * <p>Minibatches ({@link #batchValueAndGradient}): per-sample terms φ_i = CE_i + (Nλ/2)‖h_i‖², so
+ * f_𝔅 = (1/B) Σ_{i∈𝔅} φ_i + (λ/2) Σ_l ‖W_l‖² is unbiased; the methods {@code samples}, {@code sampleOffset},
+ * {@code sampleWidth}, {@code sharedRanges} and {@code batchValueAndGradient} follow the solver engine's
+ * minibatch contract.
+ *
+ * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
+ * the constructor (no allocation per call). Use one instance per thread.
  */
 public final class DeepUfmObjective implements Objective {
     /** Non-linearity between the layers. */
@@ -66,6 +71,7 @@ public final class DeepUfmObjective implements Objective {
     private final double[][] act;
     private final double[] deltaA;
     private final double[] deltaB;
+    private final SampleBatch sampleBatch;
 
     /**
      * @throws InvalidInputException when d &lt; 1, L &lt; 1, λ is not a finite number &gt; 0 or the activation is null
@@ -103,6 +109,7 @@ public final class DeepUfmObjective implements Objective {
         }
         this.hOffset = layout.block("H").offset();
         this.logits = new double[n * k];
+        this.sampleBatch = new SampleBatch(n, d);
         if (chainPath) {
             this.chain = new LinearChain(k, d, layerOffset);
             this.dA = new double[k * d];
@@ -160,16 +167,9 @@ public final class DeepUfmObjective implements Objective {
     public double valueAndGradient(double[] x, double[] grad) {
         ModelKernels.requireLength(x, layout.size(), "x");
         ModelKernels.requireLength(grad, layout.size(), "grad");
-        double value = forward(x);
-        if (chainPath) {
-            chainBackward(x, grad);
-        } else {
-            layeredBackward(x, grad);
-        }
-        for (int j = 0; j < layers; j++) {
-            int rows = j == layers - 1 ? k : d;
-            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambda);
-        }
+        double value = forward(x, x, hOffset, n, label);
+        backward(x, x, hOffset, n, grad, grad, hOffset);
+        value += sharedRidge(x, grad);
         value += ModelKernels.addRidge(x, grad, hOffset, n * d, lambda);
         return value;
     }
@@ -179,25 +179,75 @@ public final class DeepUfmObjective implements Objective {
     public double value(double[] x) {
         ModelKernels.requireLength(x, layout.size(), "x");
         double reg = ModelKernels.squaredNorm(x, 0, layout.size());
-        return forward(x) + 0.5 * lambda * reg;
+        return forward(x, x, hOffset, n, label) + 0.5 * lambda * reg;
+    }
+
+    /** Number of samples N. */
+    public int samples() {
+        return n;
+    }
+
+    /** Flat index of sample i's feature row h_i. */
+    public int sampleOffset(int i) {
+        return hOffset + i * d;
+    }
+
+    /** Private parameters per sample: d. */
+    public int sampleWidth() {
+        return d;
+    }
+
+    /** The weight blocks W1..WL, one {offset, length} range (they are stored before H). */
+    public int[][] sharedRanges() {
+        return new int[][] {{0, hOffset}};
     }
 
     /**
-     * Mean cross-entropy g(Z); leaves G = (P − Y)/N in {@code logits} and, on the layered path, the activations in
-     * {@code act} (on the chain path, A in the chain's workspace).
+     * Minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [CE_i + (Nλ/2)‖h_i‖²] + (λ/2) Σ_l ‖W_l‖² over the samples
+     * batch[from..to) (duplicates allowed, B ≤ N), an unbiased estimate of 𝓛 for uniform batches, and its gradient.
+     * Writes only the W blocks and the batch rows of {@code grad}; costs O(B) per layer, not O(N).
      */
-    private double forward(double[] x) {
+    public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
+        int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
+        double[] rows = sampleBatch.rows;
+        double[] gRows = sampleBatch.gradRows;
+        double value = forward(x, rows, 0, m, sampleBatch.labels);
+        backward(x, rows, 0, m, grad, gRows, 0);
+        double rowRidge = lambda * n / m;
+        double h2 = 0;
+        for (int t = 0; t < m * d; t++) {
+            h2 += rows[t] * rows[t];
+            gRows[t] += rowRidge * rows[t];
+        }
+        sampleBatch.scatter(grad, hOffset, batch, from, to);
+        return value + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
+    }
+
+    private double sharedRidge(double[] x, double[] grad) {
+        double value = 0;
+        for (int j = 0; j < layers; j++) {
+            int rows = j == layers - 1 ? k : d;
+            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambda);
+        }
+        return value;
+    }
+
+    /**
+     * Mean cross-entropy (1/m) Σ CE over the m feature rows hs[hOff..] with labels lab; leaves G = (P − Y)/m in
+     * {@code logits} and, on the layered path, the activations in {@code act} (on the chain path, A in the chain).
+     */
+    private double forward(double[] x, double[] hs, int hOff, int m, int[] lab) {
         if (chainPath) {
             double[] a = chain.product(x);
-            ModelKernels.multiplyTransB(x, hOffset, n, d, a, 0, k, logits, 0);
+            ModelKernels.multiplyTransB(hs, hOff, m, d, a, 0, k, logits, 0);
         } else {
             boolean relu = activation == Activation.RELU;
-            // act[j] = σ(input_j · W_{j+1}ᵀ), j = 0..L−2 (N×d); ReLU zeros mark the mask
+            // act[j] = σ(input_j · W_{j+1}ᵀ), j = 0..L−2 (m×d); ReLU zeros mark the mask
             for (int j = 0; j < layers - 1; j++) {
                 double[] out = act[j];
-                ModelKernels.multiplyTransB(input(x, j), inputOffset(j), n, d, x, layerOffset[j], d, out, 0);
+                ModelKernels.multiplyTransB(j == 0 ? hs : act[j - 1], j == 0 ? hOff : 0, m, d, x, layerOffset[j], d, out, 0);
                 if (relu) {
-                    for (int t = 0; t < out.length; t++) {
+                    for (int t = 0; t < m * d; t++) {
                         if (out[t] <= 0) {
                             out[t] = 0;
                         }
@@ -205,54 +255,52 @@ public final class DeepUfmObjective implements Objective {
                 }
             }
             int top = layers - 1;
-            ModelKernels.multiplyTransB(input(x, top), inputOffset(top), n, d, x, layerOffset[top], k, logits, 0);
+            ModelKernels.multiplyTransB(top == 0 ? hs : act[top - 1], top == 0 ? hOff : 0, m, d, x, layerOffset[top], k,
+                    logits, 0);
         }
-        return ModelKernels.crossEntropyInPlace(logits, n, k, label, null, 1.0 / n) / n;
+        return ModelKernels.crossEntropyInPlace(logits, m, k, lab, null, 1.0 / m) / m;
     }
 
-    private void chainBackward(double[] x, double[] grad) {
-        double[] a = chain.lastProduct();
-        ModelKernels.multiply(logits, 0, n, k, a, 0, d, grad, hOffset);
-        ModelKernels.multiplyTransA(logits, 0, n, k, x, hOffset, d, dA, 0);
-        chain.backward(x, dA, grad);
-    }
-
-    /** Input of layer j (0-based: W_{j+1}): H for j = 0, else the activation after W_j. */
-    private double[] input(double[] x, int j) {
-        return j == 0 ? x : act[j - 1];
-    }
-
-    private int inputOffset(int j) {
-        return j == 0 ? hOffset : 0;
-    }
-
-    private void layeredBackward(double[] x, double[] grad) {
+    /**
+     * Back-propagates G (in {@code logits}) for the m rows of the last {@link #forward}: overwrites the W blocks of
+     * {@code grad} and writes ∂/∂h (without the ridge) into gH[gHOff..] (m×d).
+     */
+    private void backward(double[] x, double[] hs, int hOff, int m, double[] grad, double[] gH, int gHOff) {
+        if (chainPath) {
+            double[] a = chain.lastProduct();
+            ModelKernels.multiply(logits, 0, m, k, a, 0, d, gH, gHOff);
+            ModelKernels.multiplyTransA(logits, 0, m, k, hs, hOff, d, dA, 0);
+            chain.backward(x, dA, grad);
+            return;
+        }
         boolean relu = activation == Activation.RELU;
         int top = layers - 1;
         // ∂W_L = Gᵀ·input_L, δ = G·W_L
-        ModelKernels.multiplyTransA(logits, 0, n, k, input(x, top), inputOffset(top), d, grad, layerOffset[top]);
+        ModelKernels.multiplyTransA(logits, 0, m, k, top == 0 ? hs : act[top - 1], top == 0 ? hOff : 0, d, grad,
+                layerOffset[top]);
         if (top == 0) {
-            ModelKernels.multiply(logits, 0, n, k, x, layerOffset[0], d, grad, hOffset);
+            ModelKernels.multiply(logits, 0, m, k, x, layerOffset[0], d, gH, gHOff);
             return;
         }
         double[] delta = deltaA;
-        ModelKernels.multiply(logits, 0, n, k, x, layerOffset[top], d, delta, 0);
+        ModelKernels.multiply(logits, 0, m, k, x, layerOffset[top], d, delta, 0);
         for (int j = top - 1; j >= 0; j--) {
             if (relu) {
                 double[] out = act[j];
-                for (int t = 0; t < delta.length; t++) {
+                for (int t = 0; t < m * d; t++) {
                     if (out[t] <= 0) {
                         delta[t] = 0;
                     }
                 }
             }
             // ∂W_{j+1} = δᵀ·input_j (d×d)
-            ModelKernels.multiplyTransA(delta, 0, n, d, input(x, j), inputOffset(j), d, grad, layerOffset[j]);
+            ModelKernels.multiplyTransA(delta, 0, m, d, j == 0 ? hs : act[j - 1], j == 0 ? hOff : 0, d, grad,
+                    layerOffset[j]);
             if (j == 0) {
-                ModelKernels.multiply(delta, 0, n, d, x, layerOffset[0], d, grad, hOffset);
+                ModelKernels.multiply(delta, 0, m, d, x, layerOffset[0], d, gH, gHOff);
             } else {
                 double[] next = delta == deltaA ? deltaB : deltaA;
-                ModelKernels.multiply(delta, 0, n, d, x, layerOffset[j], d, next, 0);
+                ModelKernels.multiply(delta, 0, m, d, x, layerOffset[j], d, next, 0);
                 delta = next;
             }
         }

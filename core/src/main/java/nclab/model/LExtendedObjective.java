@@ -26,8 +26,13 @@ import nclab.theory.TheoryParameters;
  * <p>Initialisation: i.i.d. N(0, s²) entries with s = {@link #DEFAULT_INIT_STD_TIMES_SQRT_D}/√d and b = 0. For L ≥ 2
  * zero is a local minimum and small starts stop at spurious minima (pitfalls.md: s·√d ≥ 1.5 was needed).
  *
- * <p>Not thread-safe: {@link #valueAndGradient} uses workspaces allocated once by the constructor (no allocation
- * per call). Use one instance per thread.
+ * <p>Minibatches ({@link #batchValueAndGradient}): per-sample terms φ_i = ½‖A h_i + b − y_i‖² + (Nλ_H/2)‖h_i‖², so
+ * f_𝔅 = (1/B) Σ_{i∈𝔅} φ_i + Σ_j (λ_{W_j}/2)‖W_j‖² is unbiased; {@code samples}, {@code sampleOffset},
+ * {@code sampleWidth}, {@code sharedRanges} and {@code batchValueAndGradient} follow the solver engine's minibatch
+ * contract.
+ *
+ * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
+ * the constructor (no allocation per call). Use one instance per thread.
  */
 public final class LExtendedObjective implements Objective {
     /** Default initial standard deviation times √d (pitfalls.md: ≥ 1.5 reaches the global minimum). */
@@ -48,6 +53,7 @@ public final class LExtendedObjective implements Objective {
     private final LinearChain chain;
     private final double[] residual;
     private final double[] dA;
+    private final SampleBatch sampleBatch;
 
     /** L layers sharing one λ_W (the paper's experiments and {@link nclab.theory.TheoryParameters}). */
     public LExtendedObjective(ClassSizes sizes, int d, int layers, double lambdaW, double lambdaH, boolean bias) {
@@ -98,6 +104,7 @@ public final class LExtendedObjective implements Objective {
         this.chain = new LinearChain(k, d, layerOffset);
         this.residual = new double[n * k];
         this.dA = new double[k * d];
+        this.sampleBatch = new SampleBatch(n, d);
     }
 
     private static double[] uniform(int layers, double lambdaW) {
@@ -154,27 +161,9 @@ public final class LExtendedObjective implements Objective {
     public double valueAndGradient(double[] x, double[] grad) {
         ModelKernels.requireLength(x, layout.size(), "x");
         ModelKernels.requireLength(grad, layout.size(), "grad");
-        double value = residual(x);
-        if (bias) {
-            // ∂f/∂b = R·1_N
-            for (int c = 0; c < k; c++) {
-                grad[bOffset + c] = 0;
-            }
-            for (int i = 0; i < n; i++) {
-                for (int c = 0; c < k; c++) {
-                    grad[bOffset + c] += residual[i * k + c];
-                }
-            }
-        }
-        double[] a = chain.lastProduct();
-        // ∂f/∂H = R·A (N×d), ∂f/∂A = Rᵀ·H (K×d)
-        ModelKernels.multiply(residual, 0, n, k, a, 0, d, grad, hOffset);
-        ModelKernels.multiplyTransA(residual, 0, n, k, x, hOffset, d, dA, 0);
-        chain.backward(x, dA, grad);
-        for (int j = 0; j < lambdaW.length; j++) {
-            int rows = j == lambdaW.length - 1 ? k : d;
-            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambdaW[j]);
-        }
+        double value = residual(x, x, hOffset, n, label);
+        backward(x, x, hOffset, n, grad, grad, hOffset);
+        value += sharedRidge(x, grad);
         value += ModelKernels.addRidge(x, grad, hOffset, n * d, lambdaH);
         return value;
     }
@@ -183,7 +172,7 @@ public final class LExtendedObjective implements Objective {
     @Override
     public double value(double[] x) {
         ModelKernels.requireLength(x, layout.size(), "x");
-        double value = residual(x);
+        double value = residual(x, x, hOffset, n, label);
         for (int j = 0; j < lambdaW.length; j++) {
             int rows = j == lambdaW.length - 1 ? k : d;
             value += 0.5 * lambdaW[j] * ModelKernels.squaredNorm(x, layerOffset[j], rows * d);
@@ -191,21 +180,97 @@ public final class LExtendedObjective implements Objective {
         return value + 0.5 * lambdaH * ModelKernels.squaredNorm(x, hOffset, n * d);
     }
 
-    /** The MSE term 1/(2N)‖A·Hᵀ + b1ᵀ − Y‖²; leaves R = (A·Hᵀ + b1ᵀ − Y)/N (N×K, row per sample) in residual. */
-    private double residual(double[] x) {
+    /** Number of samples N. */
+    public int samples() {
+        return n;
+    }
+
+    /** Flat index of sample i's feature row h_i. */
+    public int sampleOffset(int i) {
+        return hOffset + i * d;
+    }
+
+    /** Private parameters per sample: d. */
+    public int sampleWidth() {
+        return d;
+    }
+
+    /** The weight blocks W1..WL and, with a bias, b, as {offset, length} ranges. */
+    public int[][] sharedRanges() {
+        return bias ? new int[][] {{0, hOffset}, {bOffset, k}} : new int[][] {{0, hOffset}};
+    }
+
+    /**
+     * Minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [½‖A h_i + b − y_i‖² + (Nλ_H/2)‖h_i‖²] + Σ_j (λ_{W_j}/2)‖W_j‖² over the
+     * samples batch[from..to) (duplicates allowed, B ≤ N), an unbiased estimate of f for uniform batches, and its
+     * gradient. Writes only the shared entries and the batch rows of {@code grad}.
+     */
+    public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
+        int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
+        double[] rows = sampleBatch.rows;
+        double[] gRows = sampleBatch.gradRows;
+        double value = residual(x, rows, 0, m, sampleBatch.labels);
+        backward(x, rows, 0, m, grad, gRows, 0);
+        double rowRidge = lambdaH * n / m;
+        double h2 = 0;
+        for (int t = 0; t < m * d; t++) {
+            h2 += rows[t] * rows[t];
+            gRows[t] += rowRidge * rows[t];
+        }
+        sampleBatch.scatter(grad, hOffset, batch, from, to);
+        return value + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
+    }
+
+    private double sharedRidge(double[] x, double[] grad) {
+        double value = 0;
+        for (int j = 0; j < lambdaW.length; j++) {
+            int rows = j == lambdaW.length - 1 ? k : d;
+            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambdaW[j]);
+        }
+        return value;
+    }
+
+    /**
+     * The MSE term 1/(2m) Σ_i ‖A h_i + b − y_i‖² over the m feature rows hs[hOff..] with labels lab; leaves
+     * R = (A h_i + b − y_i)/m (m×K, row per sample) in {@code residual}.
+     */
+    private double residual(double[] x, double[] hs, int hOff, int m, int[] lab) {
         double[] a = chain.product(x);
-        ModelKernels.multiplyTransB(x, hOffset, n, d, a, 0, k, residual, 0);
+        ModelKernels.multiplyTransB(hs, hOff, m, d, a, 0, k, residual, 0);
         double fit = 0;
-        double invN = 1.0 / n;
-        for (int i = 0; i < n; i++) {
+        double inv = 1.0 / m;
+        for (int i = 0; i < m; i++) {
             int o = i * k;
             for (int c = 0; c < k; c++) {
-                double r = residual[o + c] + (bias ? x[bOffset + c] : 0) - (label[i] == c ? 1 : 0);
+                double r = residual[o + c] + (bias ? x[bOffset + c] : 0) - (lab[i] == c ? 1 : 0);
                 fit += r * r;
-                residual[o + c] = r * invN;
+                residual[o + c] = r * inv;
             }
         }
-        return 0.5 * invN * fit;
+        return 0.5 * inv * fit;
+    }
+
+    /**
+     * For the last {@link #residual}: overwrites the W blocks and b of {@code grad} and writes ∂/∂h (without the
+     * ridge) into gH[gHOff..] (m×d).
+     */
+    private void backward(double[] x, double[] hs, int hOff, int m, double[] grad, double[] gH, int gHOff) {
+        if (bias) {
+            // ∂f/∂b = R·1
+            for (int c = 0; c < k; c++) {
+                grad[bOffset + c] = 0;
+            }
+            for (int i = 0; i < m; i++) {
+                for (int c = 0; c < k; c++) {
+                    grad[bOffset + c] += residual[i * k + c];
+                }
+            }
+        }
+        double[] a = chain.lastProduct();
+        // ∂f/∂H = R·A (m×d), ∂f/∂A = Rᵀ·H (K×d)
+        ModelKernels.multiply(residual, 0, m, k, a, 0, d, gH, gHOff);
+        ModelKernels.multiplyTransA(residual, 0, m, k, hs, hOff, d, dA, 0);
+        chain.backward(x, dA, grad);
     }
 
     /** {@link #initialPoint(SplittableRandom, double)} with s = {@link #DEFAULT_INIT_STD_TIMES_SQRT_D}/√d. */

@@ -182,6 +182,21 @@ class DeepUfmObjectiveTest {
         assertMessage("this model needs --lambda", () -> DeepUfmObjective.of(TheoryParameters.of(TINY), 4, Activation.LINEAR));
     }
 
+    /** Minibatch contract: f_𝔅 with φ_i = CE_i + (Nλ/2)‖h_i‖² is unbiased, touches only its rows, FD-exact. */
+    @ParameterizedTest
+    @CsvSource({"1, LINEAR", "3, LINEAR", "1, RELU", "3, RELU"})
+    void minibatchObjectiveIsUnbiasedAndTouchesOnlyItsRows(int layers, Activation activation) {
+        DeepUfmObjective f = new DeepUfmObjective(TINY, 4, layers, 0.03, activation);
+        double[] x = random(new SplittableRandom(layers), f.layout().size(), 0.9);
+        assertEquals(7, f.samples());
+        assertEquals(4, f.sampleWidth());
+        assertEquals(f.layout().block("H").index(2, 0), f.sampleOffset(2));
+        assertArrayEquals(new int[] {0, f.layout().block("H").offset()}, f.sharedRanges()[0]);
+        MinibatchCheck.assertContract(f, f::batchValueAndGradient, 7, f.layout().block("H").offset(), 4, x);
+        double perCall = MinibatchCheck.allocatedBytesPerCall(f::batchValueAndGradient, x, new int[] {3, 1, 3, 6});
+        assertTrue(perCall < 16, "bytes allocated per batch call: " + perCall);
+    }
+
     private static void assertMessage(String expected, Runnable r) {
         InvalidInputException e = assertThrows(InvalidInputException.class, r::run);
         assertEquals(expected, e.getMessage());

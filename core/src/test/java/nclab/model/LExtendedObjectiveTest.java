@@ -181,6 +181,22 @@ class LExtendedObjectiveTest {
                 new TheoryParameters(TINY, 0.02, null, null, null, null, null, null, false), 4));
     }
 
+    /** Minibatch contract: φ_i = ½‖A h_i + b − y_i‖² + (Nλ_H/2)‖h_i‖² is unbiased, touches only its rows, FD-exact. */
+    @ParameterizedTest
+    @CsvSource({"1, true", "3, true", "2, false"})
+    void minibatchObjectiveIsUnbiasedAndTouchesOnlyItsRows(int layers, boolean bias) {
+        double[] lw = Arrays.copyOf(new double[] {0.03, 0.05, 0.02}, layers);
+        LExtendedObjective f = new LExtendedObjective(TINY, 4, lw, 0.04, bias);
+        double[] x = random(new SplittableRandom(layers), f.layout().size(), 0.8);
+        int hOffset = f.layout().block("H").offset();
+        assertEquals(7, f.samples());
+        assertEquals(hOffset + 8, f.sampleOffset(2));
+        assertEquals(bias ? 2 : 1, f.sharedRanges().length);
+        MinibatchCheck.assertContract(f, f::batchValueAndGradient, 7, hOffset, 4, x);
+        double perCall = MinibatchCheck.allocatedBytesPerCall(f::batchValueAndGradient, x, new int[] {3, 1, 3, 6});
+        assertTrue(perCall < 16, "bytes allocated per batch call: " + perCall);
+    }
+
     private static void assertMessage(String expected, Runnable r) {
         InvalidInputException e = assertThrows(InvalidInputException.class, r::run);
         assertEquals(expected, e.getMessage());
