@@ -31,8 +31,13 @@ import nclab.theory.TheoryParameters;
  *
  * <p>Initialisation: i.i.d. N(0, 1) entries, then each block rescaled so that both constraints hold with equality.
  *
- * <p>Not thread-safe: {@link #valueAndGradient} uses workspaces allocated once by the constructor (no allocation
- * per call). Use one instance per thread.
+ * <p>Minibatches ({@link #batchValueAndGradient}): per-sample terms φ_i = (N ω_i/N') CE(W h_i, y_i), so
+ * f_𝔅 = (1/B) Σ_{i∈𝔅} φ_i is unbiased; {@code samples}, {@code sampleOffset}, {@code sampleWidth},
+ * {@code sharedRanges}, {@code batchValueAndGradient} and {@code projectBatch} follow the solver engine's minibatch
+ * contract (the projection stays the full one: the feature budget couples all samples).
+ *
+ * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
+ * the constructor (no allocation per call). Use one instance per thread.
  */
 public final class LayerPeeledObjective implements Objective {
     private final ClassSizes sizes;
@@ -54,6 +59,8 @@ public final class LayerPeeledObjective implements Objective {
     private final int hOffset;
     private final double[] logits;
     private final double[] classEnergy;
+    private final SampleBatch sampleBatch;
+    private final double[] batchWeight;
 
     /**
      * @param oversample minority oversampling rate w_r ≥ 1 (1 = eq. 7)
@@ -97,6 +104,8 @@ public final class LayerPeeledObjective implements Objective {
         this.hOffset = layout.block("H").offset();
         this.logits = new double[n * k];
         this.classEnergy = new double[k];
+        this.sampleBatch = new SampleBatch(n, d);
+        this.batchWeight = new double[n];
     }
 
     /**
@@ -147,6 +156,53 @@ public final class LayerPeeledObjective implements Objective {
         ModelKernels.multiplyTransA(logits, 0, n, k, x, hOffset, d, grad, wOffset);
         ModelKernels.multiply(logits, 0, n, k, x, wOffset, d, grad, hOffset);
         return value;
+    }
+
+    /** Number of samples N (original examples; oversampling is a weight, not a copy). */
+    public int samples() {
+        return n;
+    }
+
+    /** Flat index of sample i's feature row h_i. */
+    public int sampleOffset(int i) {
+        return hOffset + i * d;
+    }
+
+    /** Private parameters per sample: d. */
+    public int sampleWidth() {
+        return d;
+    }
+
+    /** The classifier block W as one {offset, length} range. */
+    public int[][] sharedRanges() {
+        return new int[][] {{wOffset, k * d}};
+    }
+
+    /**
+     * Minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} (N ω_i/N') CE(W h_i, y_i) over batch[from..to) (duplicates allowed,
+     * B ≤ N; ω_i = w_r for minority samples, else 1), an unbiased estimate of the eq. 18 objective, and its gradient.
+     * Writes only W and the batch rows of {@code grad}.
+     */
+    public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
+        int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
+        double[] rows = sampleBatch.rows;
+        for (int t = 0; t < m; t++) {
+            batchWeight[t] = weight[batch[from + t]] * n / weightTotal;
+        }
+        ModelKernels.multiplyTransB(rows, 0, m, d, x, wOffset, k, logits, 0);
+        double value = ModelKernels.crossEntropyInPlace(logits, m, k, sampleBatch.labels, batchWeight, 1.0 / m) / m;
+        ModelKernels.multiplyTransA(logits, 0, m, k, rows, 0, d, grad, wOffset);
+        ModelKernels.multiply(logits, 0, m, k, x, wOffset, d, sampleBatch.gradRows, 0);
+        sampleBatch.scatter(grad, hOffset, batch, from, to);
+        return value;
+    }
+
+    /**
+     * The feature constraint couples every sample, so this is the full exact {@link #project} (O(N·d)); the batch
+     * arguments are not needed.
+     */
+    public void projectBatch(double[] x, int[] batch, int from, int to) {
+        project(x);
     }
 
     /** f(x) without the gradient (no allocation). */

@@ -227,6 +227,26 @@ class LayerPeeledObjectiveTest {
         assertEquals(List.of(2.0, 3.0, 4.0), List.of(g.eW(), g.eH(), g.oversample()));
     }
 
+    /** Minibatch contract: φ_i = (N ω_i/N') CE_i is unbiased (with oversampling), touches only its rows, FD-exact. */
+    @ParameterizedTest
+    @CsvSource({"1", "3"})
+    void minibatchObjectiveIsUnbiasedAndTouchesOnlyItsRows(double oversample) {
+        LayerPeeledObjective f = new LayerPeeledObjective(IMBALANCED, 5, 1, 5, oversample);
+        double[] x = random(new SplittableRandom(3), f.layout().size(), 0.8);
+        int hOffset = f.layout().block("H").offset();
+        assertEquals(16, f.samples());
+        assertEquals(hOffset + 10, f.sampleOffset(2));
+        assertArrayEquals(new int[] {0, 20}, f.sharedRanges()[0]);
+        MinibatchCheck.assertContract(f, f::batchValueAndGradient, 16, hOffset, 5, x);
+        double perCall = MinibatchCheck.allocatedBytesPerCall(f::batchValueAndGradient, x, new int[] {3, 1, 3, 15});
+        assertTrue(perCall < 16, "bytes allocated per batch call: " + perCall);
+        double[] p = x.clone();
+        f.projectBatch(p, new int[] {0}, 0, 1);
+        double[] q = x.clone();
+        f.project(q);
+        assertArrayEquals(q, p, 0.0);
+    }
+
     private static void assertMessage(String expected, Runnable r) {
         InvalidInputException e = assertThrows(InvalidInputException.class, r::run);
         assertEquals(expected, e.getMessage());
