@@ -1,0 +1,323 @@
+package nclab.model;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import nclab.InvalidInputException;
+import nclab.data.ClassSizes;
+import nclab.theory.DeepUfmGeometry;
+import nclab.theory.TheoryParameters;
+
+/**
+ * The deep unconstrained feature model with cross-entropy (Garrod, Keating, "The Persistence of Neural Collapse
+ * Despite Low-Rank Bias", seed 002, Eqs. (1)–(2); spec 002-deep-ufm-lowrank.md §1.2):
+ * <pre>
+ *   𝓛(H_1, W_1..W_L) = (1/N) Σ_i CE(z_i, y_i) + (λ/2) Σ_{l=1..L} ‖W_l‖_F² + (λ/2) ‖H_1‖_F²
+ * </pre>
+ * one λ on every factor, no biases. Linear model: Z = W_L⋯W_1·H_1. ReLU model: H_2 = W_1·H_1, H̃_l = σ(H_l)
+ * and H_{l+1} = W_l·H̃_l for 2 ≤ l ≤ L−1, Z = W_L·H̃_L (H_1 itself is not passed through ReLU). Layout
+ * ({@link ParameterLayout}): {@code W1..WL} (W_1..W_{L−1} are d×d, W_L is K×d) and {@code H} (N×d, one row per
+ * sample, i.e. the columns of H_1; samples ordered class by class). Any width d ≥ 1 is accepted; Lemma 1 and the
+ * closed forms of {@link nclab.theory.DeepUfmGeometry} need d ≥ K.
+ *
+ * <p>Gradients (spec §1.3): with G = (P − Y)/N (P the column-wise softmax), ∂𝓛/∂W_l = A_{l+1}ᵀ·G·H̃_lᵀ + λW_l,
+ * back-propagated through the ReLU masks 1[H_l &gt; 0]. The linear model uses the K×d chain
+ * ({@link LinearChain}); the ReLU model keeps the N×d activations of every layer.
+ *
+ * <p>Initialisation (spec §7.3, "torch-like", the paper gives none): W_l entries U(−1/√d, 1/√d), H entries N(0, 1),
+ * both times a scale (default 1).
+ *
+ * <p>Minibatches ({@link #batchValueAndGradient}): per-sample terms φ_i = CE_i + (Nλ/2)‖h_i‖², so
+ * f_𝔅 = (1/B) Σ_{i∈𝔅} φ_i + (λ/2) Σ_l ‖W_l‖² is unbiased; the methods {@code samples}, {@code sampleOffset},
+ * {@code sampleWidth}, {@code sharedRanges} and {@code batchValueAndGradient} follow the solver engine's
+ * minibatch contract.
+ *
+ * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
+ * the constructor (no allocation per call). Use one instance per thread.
+ */
+public final class DeepUfmObjective implements Objective {
+    /** Non-linearity between the layers. */
+    public enum Activation {
+        LINEAR, RELU;
+
+        /** Parses {@code linear} or {@code relu} (case-insensitive). */
+        public static Activation parse(String s) {
+            InvalidInputException.require(s != null, "activation is required (linear or relu)");
+            return switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "linear" -> LINEAR;
+                case "relu" -> RELU;
+                default -> throw new InvalidInputException("activation must be linear or relu, got '" + s + "'");
+            };
+        }
+    }
+
+    private final ClassSizes sizes;
+    private final int k;
+    private final int n;
+    private final int d;
+    private final int layers;
+    private final double lambda;
+    private final Activation activation;
+    private final boolean chainPath;
+    private final int[] label;
+    private final ParameterLayout layout;
+    private final int[] layerOffset;
+    private final int hOffset;
+    private final double[] logits;
+    // linear (chain) path
+    private final LinearChain chain;
+    private final double[] dA;
+    // layered path: act[l] = H̃_{l+2}, pre-activations kept for the ReLU mask, l = 0..L−2
+    private final double[][] act;
+    private final double[] deltaA;
+    private final double[] deltaB;
+    private final SampleBatch sampleBatch;
+
+    /**
+     * @throws InvalidInputException when d &lt; 1, L &lt; 1, λ is not a finite number &gt; 0 or the activation is null
+     */
+    public DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation) {
+        this(sizes, d, layers, lambda, activation, activation == Activation.LINEAR);
+    }
+
+    /** {@code chainPath = false} forces the layer-by-layer pass for the linear model (tests compare both). */
+    DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation, boolean chainPath) {
+        InvalidInputException.require(sizes != null, "class sizes are required");
+        InvalidInputException.require(layers >= 1, "number of layers L must be >= 1, got L = " + layers);
+        InvalidInputException.require(d >= 1, "feature dimension d must be >= 1, got d = " + d);
+        InvalidInputException.requirePositive("lambda", lambda);
+        InvalidInputException.require(activation != null, "activation is required (linear or relu)");
+        InvalidInputException.require(!chainPath || activation == Activation.LINEAR, "the chain path is linear only");
+        this.sizes = sizes;
+        this.k = sizes.k();
+        this.label = ModelKernels.labels(sizes);
+        this.n = label.length;
+        this.d = d;
+        this.layers = layers;
+        this.lambda = lambda;
+        this.activation = activation;
+        this.chainPath = chainPath;
+        ParameterLayout.Builder builder = ParameterLayout.builder();
+        for (int j = 1; j <= layers; j++) {
+            builder.add("W" + j, j == layers ? k : d, d);
+        }
+        builder.add("H", n, d);
+        this.layout = builder.build();
+        this.layerOffset = new int[layers];
+        for (int j = 0; j < layers; j++) {
+            layerOffset[j] = layout.block("W" + (j + 1)).offset();
+        }
+        this.hOffset = layout.block("H").offset();
+        this.logits = new double[n * k];
+        this.sampleBatch = new SampleBatch(n, d);
+        if (chainPath) {
+            this.chain = new LinearChain(k, d, layerOffset);
+            this.dA = new double[k * d];
+            this.act = null;
+            this.deltaA = null;
+            this.deltaB = null;
+        } else {
+            this.chain = null;
+            this.dA = null;
+            this.act = new double[layers - 1][n * d];
+            this.deltaA = new double[n * d];
+            this.deltaB = new double[n * d];
+        }
+    }
+
+    /**
+     * The objective for {@code nclab theory deep-ufm}'s parameters: L = {@code --layers} (default
+     * {@link DeepUfmGeometry#DEFAULT_LAYERS}), λ = {@code --lambda} (required).
+     */
+    public static DeepUfmObjective of(TheoryParameters p, int d, Activation activation) {
+        return new DeepUfmObjective(p.sizes(), d, p.layersOr(DeepUfmGeometry.DEFAULT_LAYERS), p.requireLambda(), activation);
+    }
+
+    @Override
+    public String model() {
+        return "deep-ufm";
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    public ClassSizes sizes() {
+        return sizes;
+    }
+
+    public int layers() {
+        return layers;
+    }
+
+    public int width() {
+        return d;
+    }
+
+    public double lambda() {
+        return lambda;
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public double valueAndGradient(double[] x, double[] grad) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        ModelKernels.requireLength(grad, layout.size(), "grad");
+        double value = forward(x, x, hOffset, n, label);
+        backward(x, x, hOffset, n, grad, grad, hOffset);
+        value += sharedRidge(x, grad);
+        value += ModelKernels.addRidge(x, grad, hOffset, n * d, lambda);
+        return value;
+    }
+
+    /** 𝓛(x) by the forward pass alone (no gradient, no allocation). */
+    @Override
+    public double value(double[] x) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        double reg = ModelKernels.squaredNorm(x, 0, layout.size());
+        return forward(x, x, hOffset, n, label) + 0.5 * lambda * reg;
+    }
+
+    /** Number of samples N. */
+    public int samples() {
+        return n;
+    }
+
+    /** Flat index of sample i's feature row h_i. */
+    public int sampleOffset(int i) {
+        return hOffset + i * d;
+    }
+
+    /** Private parameters per sample: d. */
+    public int sampleWidth() {
+        return d;
+    }
+
+    /** The weight blocks W1..WL, one {offset, length} range (they are stored before H). */
+    public int[][] sharedRanges() {
+        return new int[][] {{0, hOffset}};
+    }
+
+    /**
+     * Minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [CE_i + (Nλ/2)‖h_i‖²] + (λ/2) Σ_l ‖W_l‖² over the samples
+     * batch[from..to) (duplicates allowed, B ≤ N), an unbiased estimate of 𝓛 for uniform batches, and its gradient.
+     * Writes only the W blocks and the batch rows of {@code grad}; costs O(B) per layer, not O(N).
+     */
+    public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
+        int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
+        double[] rows = sampleBatch.rows;
+        double[] gRows = sampleBatch.gradRows;
+        double value = forward(x, rows, 0, m, sampleBatch.labels);
+        backward(x, rows, 0, m, grad, gRows, 0);
+        double rowRidge = lambda * n / m;
+        double h2 = 0;
+        for (int t = 0; t < m * d; t++) {
+            h2 += rows[t] * rows[t];
+            gRows[t] += rowRidge * rows[t];
+        }
+        sampleBatch.scatter(grad, hOffset, batch, from, to);
+        return value + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
+    }
+
+    private double sharedRidge(double[] x, double[] grad) {
+        double value = 0;
+        for (int j = 0; j < layers; j++) {
+            int rows = j == layers - 1 ? k : d;
+            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambda);
+        }
+        return value;
+    }
+
+    /**
+     * Mean cross-entropy (1/m) Σ CE over the m feature rows hs[hOff..] with labels lab; leaves G = (P − Y)/m in
+     * {@code logits} and, on the layered path, the activations in {@code act} (on the chain path, A in the chain).
+     */
+    private double forward(double[] x, double[] hs, int hOff, int m, int[] lab) {
+        if (chainPath) {
+            double[] a = chain.product(x);
+            ModelKernels.multiplyTransB(hs, hOff, m, d, a, 0, k, logits, 0);
+        } else {
+            boolean relu = activation == Activation.RELU;
+            // act[j] = σ(input_j · W_{j+1}ᵀ), j = 0..L−2 (m×d); ReLU zeros mark the mask
+            for (int j = 0; j < layers - 1; j++) {
+                double[] out = act[j];
+                ModelKernels.multiplyTransB(j == 0 ? hs : act[j - 1], j == 0 ? hOff : 0, m, d, x, layerOffset[j], d, out, 0);
+                if (relu) {
+                    for (int t = 0; t < m * d; t++) {
+                        if (out[t] <= 0) {
+                            out[t] = 0;
+                        }
+                    }
+                }
+            }
+            int top = layers - 1;
+            ModelKernels.multiplyTransB(top == 0 ? hs : act[top - 1], top == 0 ? hOff : 0, m, d, x, layerOffset[top], k,
+                    logits, 0);
+        }
+        return ModelKernels.crossEntropyInPlace(logits, m, k, lab, null, 1.0 / m) / m;
+    }
+
+    /**
+     * Back-propagates G (in {@code logits}) for the m rows of the last {@link #forward}: overwrites the W blocks of
+     * {@code grad} and writes ∂/∂h (without the ridge) into gH[gHOff..] (m×d).
+     */
+    private void backward(double[] x, double[] hs, int hOff, int m, double[] grad, double[] gH, int gHOff) {
+        if (chainPath) {
+            double[] a = chain.lastProduct();
+            ModelKernels.multiply(logits, 0, m, k, a, 0, d, gH, gHOff);
+            ModelKernels.multiplyTransA(logits, 0, m, k, hs, hOff, d, dA, 0);
+            chain.backward(x, dA, grad);
+            return;
+        }
+        boolean relu = activation == Activation.RELU;
+        int top = layers - 1;
+        // ∂W_L = Gᵀ·input_L, δ = G·W_L
+        ModelKernels.multiplyTransA(logits, 0, m, k, top == 0 ? hs : act[top - 1], top == 0 ? hOff : 0, d, grad,
+                layerOffset[top]);
+        if (top == 0) {
+            ModelKernels.multiply(logits, 0, m, k, x, layerOffset[0], d, gH, gHOff);
+            return;
+        }
+        double[] delta = deltaA;
+        ModelKernels.multiply(logits, 0, m, k, x, layerOffset[top], d, delta, 0);
+        for (int j = top - 1; j >= 0; j--) {
+            if (relu) {
+                double[] out = act[j];
+                for (int t = 0; t < m * d; t++) {
+                    if (out[t] <= 0) {
+                        delta[t] = 0;
+                    }
+                }
+            }
+            // ∂W_{j+1} = δᵀ·input_j (d×d)
+            ModelKernels.multiplyTransA(delta, 0, m, d, j == 0 ? hs : act[j - 1], j == 0 ? hOff : 0, d, grad,
+                    layerOffset[j]);
+            if (j == 0) {
+                ModelKernels.multiply(delta, 0, m, d, x, layerOffset[0], d, gH, gHOff);
+            } else {
+                double[] next = delta == deltaA ? deltaB : deltaA;
+                ModelKernels.multiply(delta, 0, m, d, x, layerOffset[j], d, next, 0);
+                delta = next;
+            }
+        }
+    }
+
+    /** Torch-like start at scale 1 (spec §7.3). */
+    @Override
+    public double[] initialPoint(SplittableRandom random) {
+        return initialPoint(random, 1);
+    }
+
+    /** W_l entries U(−scale/√d, scale/√d), H entries N(0, scale²). */
+    public double[] initialPoint(SplittableRandom random, double scale) {
+        InvalidInputException.requirePositive("init scale", scale);
+        double[] x = new double[layout.size()];
+        ModelKernels.uniform(random, x, 0, hOffset, scale / Math.sqrt(d));
+        ModelKernels.gaussian(random, x, hOffset, n * d, scale);
+        return x;
+    }
+}

@@ -1,0 +1,300 @@
+package nclab.model;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import nclab.InvalidInputException;
+import nclab.data.ClassSizes;
+import nclab.theory.TheoryParameters;
+
+/**
+ * The L-extended unconstrained feature model with MSE loss, with or without a bias (seed 004, Liu, arXiv
+ * 2411.17278, Definition 3.1, eq. (4.3); its bias-free variant is App. C; spec 004-l-extended-bias.md §1):
+ * <pre>
+ *   f(W_L..W_1, H, b) = 1/(2N)·‖W_L⋯W_1·Hᵀ + b·1_Nᵀ − Y‖_F² + Σ_j (λ_{W_j}/2)‖W_j‖_F² + (λ_H/2)‖H‖_F²
+ * </pre>
+ * with one-hot targets Y (K×N), λ_b = 0 (the paper's setting: the bias is not regularised). Layout
+ * ({@link ParameterLayout}): {@code W1..WL} (W_1..W_{L−1} are d×d, W_L is K×d; W_1 acts first), {@code H} (N×d, one
+ * row per sample, samples ordered class by class) and, with a bias, {@code b} (K×1). Gradients (spec §1.5), with
+ * R = (A·Hᵀ + b1ᵀ − Y)/N and A = W_L⋯W_1:
+ * <pre>
+ *   ∂f/∂H = Rᵀ·A + λ_H·H,   ∂f/∂b = R·1_N,   ∂f/∂W_j = (W_L⋯W_{j+1})ᵀ·R·H·(W_{j−1}⋯W_1)ᵀ + λ_{W_j}·W_j.
+ * </pre>
+ * The global minimum is {@link nclab.theory.LExtendedGeometry#objective()} (Theorem 4.3). Note the Hessian in b
+ * is the identity, so plain gradient descent needs a learning rate below 2.
+ *
+ * <p>Initialisation: i.i.d. N(0, s²) entries with s = {@link #DEFAULT_INIT_STD_TIMES_SQRT_D}/√d and b = 0. For L ≥ 2
+ * zero is a local minimum and small starts stop at spurious minima (pitfalls.md: s·√d ≥ 1.5 was needed).
+ *
+ * <p>Minibatches ({@link #batchValueAndGradient}): per-sample terms φ_i = ½‖A h_i + b − y_i‖² + (Nλ_H/2)‖h_i‖², so
+ * f_𝔅 = (1/B) Σ_{i∈𝔅} φ_i + Σ_j (λ_{W_j}/2)‖W_j‖² is unbiased; {@code samples}, {@code sampleOffset},
+ * {@code sampleWidth}, {@code sharedRanges} and {@code batchValueAndGradient} follow the solver engine's minibatch
+ * contract.
+ *
+ * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
+ * the constructor (no allocation per call). Use one instance per thread.
+ */
+public final class LExtendedObjective implements Objective {
+    /** Default initial standard deviation times √d (pitfalls.md: ≥ 1.5 reaches the global minimum). */
+    public static final double DEFAULT_INIT_STD_TIMES_SQRT_D = 1.6;
+
+    private final ClassSizes sizes;
+    private final int k;
+    private final int n;
+    private final int d;
+    private final double[] lambdaW;
+    private final double lambdaH;
+    private final boolean bias;
+    private final int[] label;
+    private final ParameterLayout layout;
+    private final int[] layerOffset;
+    private final int hOffset;
+    private final int bOffset;
+    private final LinearChain chain;
+    private final double[] residual;
+    private final double[] dA;
+    private final SampleBatch sampleBatch;
+
+    /** L layers sharing one λ_W (the paper's experiments and {@link nclab.theory.TheoryParameters}). */
+    public LExtendedObjective(ClassSizes sizes, int d, int layers, double lambdaW, double lambdaH, boolean bias) {
+        this(sizes, d, uniform(layers, lambdaW), lambdaH, bias);
+    }
+
+    /**
+     * One λ_{W_j} per layer (index 0 = W_1, next to the features; L = lambdaW.length).
+     *
+     * @throws InvalidInputException when L &lt; 1, a λ is not a finite number &gt; 0, or d &lt; K − 1 (with a bias the
+     *                               target has rank K − 1) / d &lt; K (bias-free, rank K): Theorem 4.3 assumes no rank cap
+     */
+    public LExtendedObjective(ClassSizes sizes, int d, double[] lambdaW, double lambdaH, boolean bias) {
+        InvalidInputException.require(sizes != null, "class sizes are required");
+        InvalidInputException.require(lambdaW != null && lambdaW.length >= 1,
+                "number of layers L must be >= 1, got L = " + (lambdaW == null ? 0 : lambdaW.length));
+        int layers = lambdaW.length;
+        for (int j = 0; j < layers; j++) {
+            InvalidInputException.requirePositive(layers == 1 ? "lambda_W" : "lambda_W" + (j + 1), lambdaW[j]);
+        }
+        InvalidInputException.requirePositive("lambda_H", lambdaH);
+        this.sizes = sizes;
+        this.k = sizes.k();
+        int minWidth = bias ? k - 1 : k;
+        InvalidInputException.require(d >= minWidth, "feature dimension d must be >= " + (bias ? "K-1 = " : "K = ")
+                + minWidth + " for the lext model" + (bias ? "" : " without bias") + ", got d = " + d);
+        this.label = ModelKernels.labels(sizes);
+        this.n = label.length;
+        this.d = d;
+        this.lambdaW = lambdaW.clone();
+        this.lambdaH = lambdaH;
+        this.bias = bias;
+        ParameterLayout.Builder builder = ParameterLayout.builder();
+        for (int j = 1; j <= layers; j++) {
+            builder.add("W" + j, j == layers ? k : d, d);
+        }
+        builder.add("H", n, d);
+        if (bias) {
+            builder.add("b", k, 1);
+        }
+        this.layout = builder.build();
+        this.layerOffset = new int[layers];
+        for (int j = 0; j < layers; j++) {
+            layerOffset[j] = layout.block("W" + (j + 1)).offset();
+        }
+        this.hOffset = layout.block("H").offset();
+        this.bOffset = bias ? layout.block("b").offset() : -1;
+        this.chain = new LinearChain(k, d, layerOffset);
+        this.residual = new double[n * k];
+        this.dA = new double[k * d];
+        this.sampleBatch = new SampleBatch(n, d);
+    }
+
+    private static double[] uniform(int layers, double lambdaW) {
+        InvalidInputException.require(layers >= 1, "number of layers L must be >= 1, got L = " + layers);
+        double[] l = new double[layers];
+        Arrays.fill(l, lambdaW);
+        return l;
+    }
+
+    /**
+     * The objective for {@code nclab theory lext}'s parameters, as {@link nclab.theory.LExtendedGeometry#predict}: L =
+     * {@code --layers} (default 1), one λ_W = {@code --lambda-w} for every layer, λ_H = {@code --lambda-h},
+     * {@code --bias}.
+     */
+    public static LExtendedObjective of(TheoryParameters p, int d) {
+        return new LExtendedObjective(p.sizes(), d, p.layersOr(1), p.requireLambdaW(), p.requireLambdaH(), p.bias());
+    }
+
+    @Override
+    public String model() {
+        return "lext";
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    public ClassSizes sizes() {
+        return sizes;
+    }
+
+    public int layers() {
+        return lambdaW.length;
+    }
+
+    public int width() {
+        return d;
+    }
+
+    public double[] lambdaW() {
+        return lambdaW.clone();
+    }
+
+    public double lambdaH() {
+        return lambdaH;
+    }
+
+    public boolean bias() {
+        return bias;
+    }
+
+    @Override
+    public double valueAndGradient(double[] x, double[] grad) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        ModelKernels.requireLength(grad, layout.size(), "grad");
+        double value = residual(x, x, hOffset, n, label);
+        backward(x, x, hOffset, n, grad, grad, hOffset);
+        value += sharedRidge(x, grad);
+        value += ModelKernels.addRidge(x, grad, hOffset, n * d, lambdaH);
+        return value;
+    }
+
+    /** f(x) without the gradient (no allocation). */
+    @Override
+    public double value(double[] x) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        double value = residual(x, x, hOffset, n, label);
+        for (int j = 0; j < lambdaW.length; j++) {
+            int rows = j == lambdaW.length - 1 ? k : d;
+            value += 0.5 * lambdaW[j] * ModelKernels.squaredNorm(x, layerOffset[j], rows * d);
+        }
+        return value + 0.5 * lambdaH * ModelKernels.squaredNorm(x, hOffset, n * d);
+    }
+
+    /** Number of samples N. */
+    public int samples() {
+        return n;
+    }
+
+    /** Flat index of sample i's feature row h_i. */
+    public int sampleOffset(int i) {
+        return hOffset + i * d;
+    }
+
+    /** Private parameters per sample: d. */
+    public int sampleWidth() {
+        return d;
+    }
+
+    /** The weight blocks W1..WL and, with a bias, b, as {offset, length} ranges. */
+    public int[][] sharedRanges() {
+        return bias ? new int[][] {{0, hOffset}, {bOffset, k}} : new int[][] {{0, hOffset}};
+    }
+
+    /**
+     * Minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [½‖A h_i + b − y_i‖² + (Nλ_H/2)‖h_i‖²] + Σ_j (λ_{W_j}/2)‖W_j‖² over the
+     * samples batch[from..to) (duplicates allowed, B ≤ N), an unbiased estimate of f for uniform batches, and its
+     * gradient. Writes only the shared entries and the batch rows of {@code grad}.
+     */
+    public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
+        int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
+        double[] rows = sampleBatch.rows;
+        double[] gRows = sampleBatch.gradRows;
+        double value = residual(x, rows, 0, m, sampleBatch.labels);
+        backward(x, rows, 0, m, grad, gRows, 0);
+        double rowRidge = lambdaH * n / m;
+        double h2 = 0;
+        for (int t = 0; t < m * d; t++) {
+            h2 += rows[t] * rows[t];
+            gRows[t] += rowRidge * rows[t];
+        }
+        sampleBatch.scatter(grad, hOffset, batch, from, to);
+        return value + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
+    }
+
+    private double sharedRidge(double[] x, double[] grad) {
+        double value = 0;
+        for (int j = 0; j < lambdaW.length; j++) {
+            int rows = j == lambdaW.length - 1 ? k : d;
+            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambdaW[j]);
+        }
+        return value;
+    }
+
+    /**
+     * The MSE term 1/(2m) Σ_i ‖A h_i + b − y_i‖² over the m feature rows hs[hOff..] with labels lab; leaves
+     * R = (A h_i + b − y_i)/m (m×K, row per sample) in {@code residual}.
+     */
+    private double residual(double[] x, double[] hs, int hOff, int m, int[] lab) {
+        double[] a = chain.product(x);
+        ModelKernels.multiplyTransB(hs, hOff, m, d, a, 0, k, residual, 0);
+        double fit = 0;
+        double inv = 1.0 / m;
+        for (int i = 0; i < m; i++) {
+            int o = i * k;
+            for (int c = 0; c < k; c++) {
+                double r = residual[o + c] + (bias ? x[bOffset + c] : 0) - (lab[i] == c ? 1 : 0);
+                fit += r * r;
+                residual[o + c] = r * inv;
+            }
+        }
+        return 0.5 * inv * fit;
+    }
+
+    /**
+     * For the last {@link #residual}: overwrites the W blocks and b of {@code grad} and writes ∂/∂h (without the
+     * ridge) into gH[gHOff..] (m×d).
+     */
+    private void backward(double[] x, double[] hs, int hOff, int m, double[] grad, double[] gH, int gHOff) {
+        if (bias) {
+            // ∂f/∂b = R·1
+            for (int c = 0; c < k; c++) {
+                grad[bOffset + c] = 0;
+            }
+            for (int i = 0; i < m; i++) {
+                for (int c = 0; c < k; c++) {
+                    grad[bOffset + c] += residual[i * k + c];
+                }
+            }
+        }
+        double[] a = chain.lastProduct();
+        // ∂f/∂H = R·A (m×d), ∂f/∂A = Rᵀ·H (K×d)
+        ModelKernels.multiply(residual, 0, m, k, a, 0, d, gH, gHOff);
+        ModelKernels.multiplyTransA(residual, 0, m, k, hs, hOff, d, dA, 0);
+        chain.backward(x, dA, grad);
+    }
+
+    /** {@link #initialPoint(SplittableRandom, double)} with s = {@link #DEFAULT_INIT_STD_TIMES_SQRT_D}/√d. */
+    @Override
+    public double[] initialPoint(SplittableRandom random) {
+        return initialPoint(random, DEFAULT_INIT_STD_TIMES_SQRT_D / Math.sqrt(d));
+    }
+
+    /** Every W_j and H entry i.i.d. N(0, std²), b = 0. */
+    public double[] initialPoint(SplittableRandom random, double std) {
+        InvalidInputException.requirePositive("init std", std);
+        double[] x = new double[layout.size()];
+        ModelKernels.gaussian(random, x, 0, hOffset + n * d, std);
+        return x;
+    }
+
+    /** End-to-end classifier A = W_L⋯W_1 (K×d) at x. */
+    public double[][] product(double[] x) {
+        ModelKernels.requireLength(x, layout.size(), "x");
+        double[] a = chain.product(x);
+        double[][] m = new double[k][d];
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(a, i * d, m[i], 0, d);
+        }
+        return m;
+    }
+}
