@@ -127,8 +127,9 @@ public final class CollapseScan {
         InvalidInputException.require(h.cols() > 0, "features have no columns");
         for (int i = 0; i < labels.length; i++) {
             int y = labels[i];
-            InvalidInputException.require(y >= 0 && y < k,
-                    "label " + y + " at row " + i + " is outside [0, " + k + ")");
+            if (y < 0 || y >= k) { // message built only on failure
+                throw new InvalidInputException("label " + y + " at row " + i + " is outside [0, " + k + ")");
+            }
         }
     }
 
