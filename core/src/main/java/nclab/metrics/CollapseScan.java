@@ -388,7 +388,11 @@ public final class CollapseScan {
         }
     }
 
-    /** Dense products of row-major blocks, register-blocked 4×4 (each entry summed over t in order). */
+    /**
+     * Dense products of row-major blocks, register-blocked 2×2 (each entry summed over t in order, so the value
+     * of an entry does not depend on the blocking). Deliberately small: in a run of a few seconds the JIT's
+     * compile time of a larger tile costs more than it saves.
+     */
     static final class Kernels {
         private Kernels() {
         }
@@ -396,95 +400,53 @@ public final class CollapseScan {
         /** out[i·m + j] = Σ_t a[i·d + t]·b[j·d + t] for i &lt; n, j &lt; m (A n×d, B m×d, both row-major). */
         static void multiplyTransB(double[] a, int n, double[] b, int m, int d, double[] out) {
             int i = 0;
-            for (; i + 4 <= n; i += 4) {
-                int a0 = i * d;
-                int a1 = a0 + d;
-                int a2 = a1 + d;
-                int a3 = a2 + d;
+            for (; i + 2 <= n; i += 2) {
                 int j = 0;
-                for (; j + 4 <= m; j += 4) {
-                    int b0 = j * d;
-                    int b1 = b0 + d;
-                    int b2 = b1 + d;
-                    int b3 = b2 + d;
-                    double s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-                    double s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-                    double s20 = 0, s21 = 0, s22 = 0, s23 = 0;
-                    double s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-                    for (int t = 0; t < d; t++) {
-                        double x0 = a[a0 + t];
-                        double x1 = a[a1 + t];
-                        double x2 = a[a2 + t];
-                        double x3 = a[a3 + t];
-                        double y0 = b[b0 + t];
-                        double y1 = b[b1 + t];
-                        double y2 = b[b2 + t];
-                        double y3 = b[b3 + t];
-                        s00 += x0 * y0;
-                        s01 += x0 * y1;
-                        s02 += x0 * y2;
-                        s03 += x0 * y3;
-                        s10 += x1 * y0;
-                        s11 += x1 * y1;
-                        s12 += x1 * y2;
-                        s13 += x1 * y3;
-                        s20 += x2 * y0;
-                        s21 += x2 * y1;
-                        s22 += x2 * y2;
-                        s23 += x2 * y3;
-                        s30 += x3 * y0;
-                        s31 += x3 * y1;
-                        s32 += x3 * y2;
-                        s33 += x3 * y3;
-                    }
-                    int o0 = i * m + j;
-                    int o1 = o0 + m;
-                    int o2 = o1 + m;
-                    int o3 = o2 + m;
-                    out[o0] = s00;
-                    out[o0 + 1] = s01;
-                    out[o0 + 2] = s02;
-                    out[o0 + 3] = s03;
-                    out[o1] = s10;
-                    out[o1 + 1] = s11;
-                    out[o1 + 2] = s12;
-                    out[o1 + 3] = s13;
-                    out[o2] = s20;
-                    out[o2 + 1] = s21;
-                    out[o2 + 2] = s22;
-                    out[o2 + 3] = s23;
-                    out[o3] = s30;
-                    out[o3 + 1] = s31;
-                    out[o3 + 2] = s32;
-                    out[o3 + 3] = s33;
+                for (; j + 2 <= m; j += 2) {
+                    tile(a, i * d, b, j * d, d, out, i * m + j, m);
                 }
-                for (; j < m; j++) {
-                    int b0 = j * d;
-                    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                    for (int t = 0; t < d; t++) {
-                        double y = b[b0 + t];
-                        s0 += a[a0 + t] * y;
-                        s1 += a[a1 + t] * y;
-                        s2 += a[a2 + t] * y;
-                        s3 += a[a3 + t] * y;
-                    }
-                    out[i * m + j] = s0;
-                    out[(i + 1) * m + j] = s1;
-                    out[(i + 2) * m + j] = s2;
-                    out[(i + 3) * m + j] = s3;
+                if (j < m) {
+                    out[i * m + j] = dot(a, i * d, b, j * d, d);
+                    out[(i + 1) * m + j] = dot(a, (i + 1) * d, b, j * d, d);
                 }
             }
-            for (; i < n; i++) {
-                int a0 = i * d;
+            if (i < n) {
                 for (int j = 0; j < m; j++) {
-                    int b0 = j * d;
-                    double s0 = 0;
-                    for (int t = 0; t < d; t++) {
-                        s0 += a[a0 + t] * b[b0 + t];
-                    }
-                    out[i * m + j] = s0;
+                    out[i * m + j] = dot(a, i * d, b, j * d, d);
                 }
             }
+        }
+
+        /** The 2×2 block of products of rows a0, a0+d with rows b0, b0+d, stored at o, o+1, o+m, o+m+1. */
+        private static void tile(double[] a, int a0, double[] b, int b0, int d, double[] out, int o, int m) {
+            int a1 = a0 + d;
+            int b1 = b0 + d;
+            double s00 = 0;
+            double s01 = 0;
+            double s10 = 0;
+            double s11 = 0;
+            for (int t = 0; t < d; t++) {
+                double x0 = a[a0 + t];
+                double x1 = a[a1 + t];
+                double y0 = b[b0 + t];
+                double y1 = b[b1 + t];
+                s00 += x0 * y0;
+                s01 += x0 * y1;
+                s10 += x1 * y0;
+                s11 += x1 * y1;
+            }
+            out[o] = s00;
+            out[o + 1] = s01;
+            out[o + m] = s10;
+            out[o + m + 1] = s11;
+        }
+
+        private static double dot(double[] a, int a0, double[] b, int b0, int d) {
+            double s = 0;
+            for (int t = 0; t < d; t++) {
+                s += a[a0 + t] * b[b0 + t];
+            }
+            return s;
         }
     }
 }
