@@ -86,7 +86,7 @@ public final class CollapseMetrics {
         ClassStatistics s = scan.statistics();
         int k = s.k();
         requireClassifier(w, k, s.dimension());
-        InvalidInputException.require(scan.agreement() != null, "the scan was run without a classifier");
+        InvalidInputException.require(scan.scannedWith(w), "the scan was run without this classifier W");
         InvalidInputException.require(reluLogitScales == null || reluLogitScales.length == k,
                 "ReLU-UFM logit scales M_k: got " + (reluLogitScales == null ? 0 : reluLogitScales.length)
                         + " values for K = " + k + " classes");

@@ -36,10 +36,17 @@ public final class CollapseScan {
 
     private final ClassStatistics statistics;
     private final Agreement agreement;
+    private final double[][] classifier;
 
-    private CollapseScan(ClassStatistics statistics, Agreement agreement) {
+    private CollapseScan(ClassStatistics statistics, Agreement agreement, double[][] classifier) {
         this.statistics = statistics;
         this.agreement = agreement;
+        this.classifier = classifier;
+    }
+
+    /** Whether the predictions were counted with exactly this classifier (false when none was given). */
+    boolean scannedWith(double[][] w) {
+        return classifier != null && java.util.Arrays.deepEquals(classifier, w);
     }
 
     /** Class statistics (counts, means, tr Σ_W, P and C). */
@@ -62,6 +69,11 @@ public final class CollapseScan {
      * @param bias   K biases or null
      */
     public static CollapseScan run(FeatureRows h, int[] labels, int k, double[][] w, double[] bias) {
+        if (w != null) {
+            CollapseMetrics.requireClassifier(w, k, h.cols());
+        }
+        InvalidInputException.require(bias == null || (w != null && bias.length == k),
+                "bias has " + (bias == null ? 0 : bias.length) + " entries but W has K = " + k + " rows");
         validate(h, labels, k);
         int n = h.rows();
         int d = h.cols();
@@ -116,7 +128,8 @@ public final class CollapseScan {
         }
         ClassStatistics stats = new ClassStatistics(counts, means, global, trace / n, basis, projected);
         Agreement agreement = w == null ? null : new Agreement(n, agreeing, correct, perClass);
-        return new CollapseScan(stats, agreement);
+        double[][] classifier = w == null ? null : java.util.Arrays.stream(w).map(double[]::clone).toArray(double[][]::new);
+        return new CollapseScan(stats, agreement, classifier);
     }
 
     static void validate(FeatureRows h, int[] labels, int k) {
