@@ -33,7 +33,7 @@ class CollapseScanTest {
     void kernelMatchesNaiveProductsForAllRemainders() {
         Random rnd = new Random(5);
         for (int n : new int[] {1, 4, 7}) {
-            for (int m : new int[] {1, 4, 6}) {
+            for (int m : new int[] {1, 2, 3, 4, 5, 6, 7, 10}) {
                 int d = 5;
                 double[] a = new double[n * d];
                 double[] b = new double[m * d];
