@@ -4,8 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -20,7 +18,8 @@ import nclab.metrics.FeatureRows;
 /**
  * An N×d feature matrix streamed from a memory-mapped 2-D float32 or float64 {@code .npy} file in C
  * order, without loading a copy into the Java heap: each {@link #scan} converts one row at a time into a
- * reused {@code double[]}. Files larger than 2 GiB are mapped in several chunks of whole rows.
+ * reused {@code double[]}, and {@link #scanBlocks} converts blocks of rows with bulk reads. Range scans read
+ * only the rows asked for and may run on several threads at once. Files larger than 2 GiB are mapped in several chunks of whole rows.
  *
  * <p>Fortran-order files are rejected (streaming rows from column-major storage would read the whole
  * file per row); save them with {@code np.save(f, np.ascontiguousarray(h))}.
@@ -145,36 +144,95 @@ public final class NpyFeatureRows implements FeatureRows, AutoCloseable {
 
     @Override
     public void scan(RowVisitor visitor) {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
+        scan(0, rows, visitor);
+    }
+
+    /** Reads only rows {@code from}..{@code to−1}; safe to call from several threads at once. */
+    @Override
+    public void scan(int from, int to, RowVisitor visitor) {
+        requireOpen();
+        checkRange(from, to);
         double[] row = new double[cols];
         if (cols == 0) {
-            for (int i = 0; i < rows; i++) {
+            for (int i = from; i < to; i++) {
                 visitor.visit(i, row);
             }
             return;
         }
         float[] floats = dtype.itemSize() == 4 ? new float[cols] : null;
-        int index = 0;
-        for (MappedByteBuffer chunk : chunks) {
-            ByteBuffer view = chunk.duplicate().order(dtype.order());
-            if (floats != null) {
-                FloatBuffer fb = view.asFloatBuffer();
-                while (fb.hasRemaining()) {
-                    fb.get(floats);
-                    for (int j = 0; j < cols; j++) {
-                        row[j] = floats[j];
-                    }
-                    visitor.visit(index++, row);
-                }
-            } else {
-                DoubleBuffer db = view.asDoubleBuffer();
-                while (db.hasRemaining()) {
-                    db.get(row);
-                    visitor.visit(index++, row);
-                }
+        for (int i = from; i < to; i++) {
+            read(i, 1, row, floats);
+            visitor.visit(i, row);
+        }
+    }
+
+    /**
+     * Converts each block of rows straight from the mapped file into the block array (bulk reads, no
+     * per-row copy); safe to call from several threads at once.
+     */
+    @Override
+    public void scanBlocks(int from, int to, int blockRows, BlockVisitor visitor) {
+        requireOpen();
+        checkRange(from, to);
+        if (blockRows < 1) {
+            throw new IllegalArgumentException("blockRows must be >= 1, got " + blockRows);
+        }
+        int size = Math.max(1, Math.min(blockRows, to - from));
+        double[] block = new double[size * cols];
+        float[] floats = dtype.itemSize() == 4 ? new float[size * cols] : null;
+        for (int first = from; first < to; first += blockRows) {
+            int count = Math.min(blockRows, to - first);
+            // a block may straddle two mapped chunks: read it chunk by chunk
+            for (int done = 0; done < count && cols > 0; ) {
+                int row = first + done;
+                int inChunk = Math.min(count - done, rowsPerChunk - row % rowsPerChunk);
+                readWithin(row, inChunk, block, done * cols, floats);
+                done += inChunk;
             }
+            visitor.visit(first, count, block);
+        }
+    }
+
+    @Override
+    public boolean supportsRangeScan() {
+        return true;
+    }
+
+    /** Reads {@code count} rows starting at {@code row} (which may cross chunks) into {@code dst} from offset 0. */
+    private void read(int row, int count, double[] dst, float[] floats) {
+        for (int done = 0; done < count; ) {
+            int r = row + done;
+            int inChunk = Math.min(count - done, rowsPerChunk - r % rowsPerChunk);
+            readWithin(r, inChunk, dst, done * cols, floats);
+            done += inChunk;
+        }
+    }
+
+    /** Reads {@code count} rows that lie in one mapped chunk, converting float32 to double. */
+    private void readWithin(int row, int count, double[] dst, int offset, float[] floats) {
+        MappedByteBuffer chunk = chunks.get(row / rowsPerChunk);
+        int index = (row % rowsPerChunk) * cols;
+        int length = count * cols;
+        ByteBuffer view = chunk.duplicate().order(dtype.order());
+        if (floats != null) {
+            view.asFloatBuffer().get(index, floats, 0, length);
+            for (int j = 0; j < length; j++) {
+                dst[offset + j] = floats[j];
+            }
+        } else {
+            view.asDoubleBuffer().get(index, dst, offset, length);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException(file + " is closed");
+        }
+    }
+
+    private void checkRange(int from, int to) {
+        if (from < 0 || to < from || to > rows) {
+            throw new IndexOutOfBoundsException("row range [" + from + ", " + to + ") outside [0, " + rows + ")");
         }
     }
 

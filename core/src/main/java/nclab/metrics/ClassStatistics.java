@@ -3,26 +3,32 @@ package nclab.metrics;
 import java.util.Arrays;
 
 import nclab.InvalidInputException;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * First and second moments of labelled features, computed in two streaming passes over the rows
- * (class means, then spreads around them) without copying the feature matrix.
+ * (class means, then spreads around them) without copying the feature matrix and without forming any d×d
+ * matrix.
  *
  * <ul>
  *   <li>{@code counts[k]} = n_k, the number of samples with label k;</li>
  *   <li>{@code means[k]} = μ_k = (1/n_k) Σ_{i: y_i = k} h_i (K×d, uncentred);</li>
  *   <li>{@code globalMean} = (1/N) Σ_i h_i, the sample-weighted global mean;</li>
- *   <li>{@code withinCovariance} = Σ_W = (1/N) Σ_i (h_i − μ_{y_i})(h_i − μ_{y_i})ᵀ (d×d, pooled, divided by N),
- *       as in Papyan–Han–Donoho (2020), Dang et al. (2024) Sec. 5.1 and Garrod–Keating (2024) Sec. 5.</li>
+ *   <li>{@code withinTrace} = tr Σ_W = (1/N) Σ_i ‖h_i − μ_{y_i}‖², with the pooled within-class covariance
+ *       Σ_W = (1/N) Σ_i (h_i − μ_{y_i})(h_i − μ_{y_i})ᵀ (divided by N), as in Papyan–Han–Donoho (2020),
+ *       Dang et al. (2024) Sec. 5.1 and Garrod–Keating (2024) Sec. 5;</li>
+ *   <li>{@code meanBasis} = Pᵀ (r×d): r = min(K, d) orthonormal rows p_1..p_r whose span contains every class
+ *       mean μ_k (the left singular vectors of the d×K matrix [μ_1 … μ_K]);</li>
+ *   <li>{@code projectedWithin} = C = Pᵀ Σ_W P (r×r), Σ_W restricted to that span.</li>
  * </ul>
  * The between-class covariance is Σ_B = (1/K) Σ_k (μ_k − μ_G)(μ_k − μ_G)ᵀ, unweighted over classes, for the
- * chosen {@link Centring} of μ_G.
+ * chosen {@link Centring} of μ_G. Every centred mean μ_k − μ_G (μ_G = 0, the class-balanced or the
+ * sample-weighted mean, each a combination of the μ_k) lies in span{μ_k} = span P, so Σ_B and its
+ * pseudo-inverse live there: for any u = P a in that span, uᵀ Σ_W u = aᵀ C a with a = Pᵀ u. Hence
+ * tr(Σ_W Σ_B⁺) needs only C (exactly, not approximately), and tr Σ_W is summed directly; the d×d Σ_W,
+ * which costs O(N d²), is never formed. See docs/metrics.md ("How Σ_W is computed").
  */
-public record ClassStatistics(int[] counts, double[][] means, double[] globalMean, double[][] withinCovariance) {
-    /** Rows per block when Σ_W is accumulated as a sum of block products BᵀB. */
-    private static final int BLOCK = 256;
+public record ClassStatistics(int[] counts, double[][] means, double[] globalMean, double withinTrace,
+                              double[][] meanBasis, double[][] projectedWithin) {
 
     public ClassStatistics {
         InvalidInputException.require(counts.length >= 2 && means.length == counts.length,
@@ -32,91 +38,33 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
         for (double[] mu : means) {
             InvalidInputException.require(mu.length == d, "class mean of length " + mu.length + ", expected d = " + d);
         }
-        InvalidInputException.require(withinCovariance.length == d, "within-class covariance must be " + d + "x" + d);
+        int r = meanBasis.length;
+        for (double[] p : meanBasis) {
+            InvalidInputException.require(p.length == d, "mean-span basis vector of length " + p.length + ", expected d = " + d);
+        }
+        InvalidInputException.require(projectedWithin.length == r,
+                "projected within-class covariance must be " + r + "x" + r);
+        for (double[] c : projectedWithin) {
+            InvalidInputException.require(c.length == r, "projected within-class covariance must be " + r + "x" + r);
+        }
         counts = counts.clone();
         means = copy(means);
         globalMean = globalMean.clone();
-        withinCovariance = copy(withinCovariance);
+        meanBasis = copy(meanBasis);
+        projectedWithin = copy(projectedWithin);
     }
 
     /**
-     * Streams {@code h} twice: pass 1 accumulates counts and class sums, pass 2 accumulates the centred rows
-     * h_i − μ_{y_i} into Σ_W block-wise.
+     * Streams {@code h} twice ({@link CollapseScan}): pass 1 accumulates counts and class sums, pass 2 the
+     * projections Pᵀ(h_i − μ_{y_i}) into C and the squared norms ‖h_i − μ_{y_i}‖² into tr Σ_W. Both passes run
+     * on several threads when {@code h} supports range scans; the result does not depend on the thread count.
      *
      * @param h      N×d features
      * @param labels N labels in [0, K)
      * @param k      number of classes K ≥ 2
      */
     public static ClassStatistics compute(FeatureRows h, int[] labels, int k) {
-        validate(h, labels, k);
-        int n = h.rows();
-        int d = h.cols();
-        int[] counts = new int[k];
-        double[][] sums = new double[k][d];
-        h.scan((row, x) -> {
-            int y = labels[row];
-            counts[y]++;
-            double[] s = sums[y];
-            for (int j = 0; j < d; j++) {
-                s[j] += x[j];
-            }
-        });
-        for (int c = 0; c < k; c++) {
-            InvalidInputException.require(counts[c] > 0,
-                    "class " + c + " has no samples (every class in [0, " + k + ") needs at least one)");
-        }
-        double[][] means = new double[k][d];
-        double[] global = new double[d];
-        for (int c = 0; c < k; c++) {
-            for (int j = 0; j < d; j++) {
-                means[c][j] = sums[c][j] / counts[c];
-                global[j] += sums[c][j] / n;
-            }
-        }
-        DMatrixRMaj sw = new DMatrixRMaj(d, d);
-        DMatrixRMaj block = new DMatrixRMaj(Math.min(BLOCK, n), d);
-        DMatrixRMaj product = new DMatrixRMaj(d, d);
-        int[] filled = {0};
-        h.scan((row, x) -> {
-            double[] mu = means[labels[row]];
-            int offset = filled[0] * d;
-            for (int j = 0; j < d; j++) {
-                block.data[offset + j] = x[j] - mu[j];
-            }
-            if (++filled[0] == block.numRows) {
-                addInner(block, sw, product);
-                filled[0] = 0;
-            }
-        });
-        if (filled[0] > 0) {
-            addInner(CommonOps_DDRM.extract(block, 0, filled[0], 0, d), sw, product);
-        }
-        double[][] within = new double[d][d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                within[i][j] = 0.5 * (sw.get(i, j) + sw.get(j, i)) / n;
-            }
-        }
-        return new ClassStatistics(counts, means, global, within);
-    }
-
-    /** sum += bᵀb, using the symmetric inner product (half the multiplications of a general product). */
-    private static void addInner(DMatrixRMaj b, DMatrixRMaj sum, DMatrixRMaj product) {
-        CommonOps_DDRM.multInner(b, product);
-        CommonOps_DDRM.addEquals(sum, product);
-    }
-
-    private static void validate(FeatureRows h, int[] labels, int k) {
-        InvalidInputException.require(k >= 2, "number of classes K must be >= 2, got " + k);
-        InvalidInputException.require(h.rows() == labels.length,
-                "features have " + h.rows() + " rows but there are " + labels.length + " labels");
-        InvalidInputException.require(h.rows() > 0, "features have no rows");
-        InvalidInputException.require(h.cols() > 0, "features have no columns");
-        for (int i = 0; i < labels.length; i++) {
-            int y = labels[i];
-            InvalidInputException.require(y >= 0 && y < k,
-                    "label " + y + " at row " + i + " is outside [0, " + k + ")");
-        }
+        return CollapseScan.run(h, labels, k, null, null).statistics();
     }
 
     /** Number of classes K. */
@@ -191,13 +139,56 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
         return t;
     }
 
-    /** tr Σ_W. */
-    public double withinTrace() {
-        double t = 0;
-        for (int i = 0; i < withinCovariance.length; i++) {
-            t += withinCovariance[i][i];
+    /**
+     * uᵀ Σ_W u = aᵀ C a with a = Pᵀu, for a vector u in the span of the class means (exact there; for other u
+     * it is the quadratic form of the projection P Pᵀ u).
+     */
+    public double withinQuadraticForm(double[] u) {
+        InvalidInputException.require(u.length == dimension(), "vector of length " + u.length + ", expected d = " + dimension());
+        int r = meanBasis.length;
+        double[] a = new double[r];
+        for (int i = 0; i < r; i++) {
+            a[i] = CollapseMetrics.dot(meanBasis[i], u);
         }
-        return t;
+        double q = 0;
+        for (int i = 0; i < r; i++) {
+            double s = 0;
+            for (int j = 0; j < r; j++) {
+                s += projectedWithin[i][j] * a[j];
+            }
+            q += a[i] * s;
+        }
+        return q;
+    }
+
+    /**
+     * Π Σ_W Π = P C Pᵀ (d×d), Σ_W compressed to the span of the class means (Π = P Pᵀ the orthogonal projector);
+     * equal to Σ_W itself when the means span R^d. Formed on demand, O(d² r).
+     */
+    public double[][] withinCovarianceOnMeanSpan() {
+        int d = dimension();
+        int r = meanBasis.length;
+        double[][] pc = new double[d][r]; // P C
+        for (int i = 0; i < d; i++) {
+            for (int a = 0; a < r; a++) {
+                double s = 0;
+                for (int b = 0; b < r; b++) {
+                    s += meanBasis[b][i] * projectedWithin[b][a];
+                }
+                pc[i][a] = s;
+            }
+        }
+        double[][] out = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double s = 0;
+                for (int a = 0; a < r; a++) {
+                    s += pc[i][a] * meanBasis[a][j];
+                }
+                out[i][j] = s;
+            }
+        }
+        return out;
     }
 
     @Override
@@ -216,8 +207,13 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
     }
 
     @Override
-    public double[][] withinCovariance() {
-        return copy(withinCovariance);
+    public double[][] meanBasis() {
+        return copy(meanBasis);
+    }
+
+    @Override
+    public double[][] projectedWithin() {
+        return copy(projectedWithin);
     }
 
     private static double[][] copy(double[][] m) {
@@ -227,12 +223,14 @@ public record ClassStatistics(int[] counts, double[][] means, double[] globalMea
     @Override
     public boolean equals(Object o) {
         return o instanceof ClassStatistics s && Arrays.equals(counts, s.counts) && Arrays.deepEquals(means, s.means)
-                && Arrays.equals(globalMean, s.globalMean) && Arrays.deepEquals(withinCovariance, s.withinCovariance);
+                && Arrays.equals(globalMean, s.globalMean)
+                && Double.compare(withinTrace, s.withinTrace) == 0 && Arrays.deepEquals(meanBasis, s.meanBasis)
+                && Arrays.deepEquals(projectedWithin, s.projectedWithin);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.deepHashCode(new Object[] {counts, means, globalMean, withinCovariance});
+        return Arrays.deepHashCode(new Object[] {counts, means, globalMean, withinTrace, meanBasis, projectedWithin});
     }
 
     @Override

@@ -18,7 +18,8 @@ import nclab.theory.TheoryParameters;
 /**
  * Everything {@code nclab analyze} reports for one set of features, labels and classifier: the collapse
  * metrics of {@link CollapseMetrics} and, for the class sizes the labels give, the distance
- * ({@link TheoryComparison}) to each predicted geometry:
+ * ({@link TheoryComparison}) to each predicted geometry, all from one {@link CollapseScan} (two passes over the
+ * features in total):
  * <ul>
  *   <li>{@code etf} and {@code seli} (seed 000), means centred by the class-balanced global mean;</li>
  *   <li>{@code lpm} (seed 003) with E_W, E_H given or measured (E_W = mean ‖w_k‖², E_H = mean over classes
@@ -64,10 +65,16 @@ public record CollapseAnalysis(ClassSizes sizes, int d, Map<String, Object> metr
      * @param bias   length-K bias or null
      */
     public static CollapseAnalysis run(FeatureRows h, int[] labels, double[][] w, double[] bias, Options options) {
+        InvalidInputException.require(w != null && w.length >= 2,
+                "classifier W needs at least 2 rows (classes), got " + (w == null ? 0 : w.length));
         int k = w.length;
-        ClassStatistics stats = ClassStatistics.compute(h, labels, k);
+        CollapseMetrics.requireClassifier(w, k, h.cols());
+        InvalidInputException.require(bias == null || bias.length == k,
+                "bias has " + (bias == null ? 0 : bias.length) + " entries but W has K = " + k + " rows");
+        CollapseScan scan = CollapseScan.run(h, labels, k, w, bias); // the only passes over the features
+        ClassStatistics stats = scan.statistics();
         ClassSizes sizes = ClassSizes.of(stats.counts());
-        Map<String, Object> metrics = CollapseMetrics.compute(h, labels, w, bias);
+        Map<String, Object> metrics = CollapseMetrics.compute(scan, w, Centring.CLASS_BALANCED, null);
         List<TheoryComparison> comparisons = new ArrayList<>();
         TheoryParameters plain = TheoryParameters.of(sizes);
         comparisons.add(TheoryComparison.of(Etf.predict(plain), stats, w, Centring.CLASS_BALANCED));

@@ -40,7 +40,7 @@ public final class CollapseMetrics {
      * All metrics with the default conventions: class means centred by the class-balanced mean
      * ({@link Centring#CLASS_BALANCED}) and no ReLU-UFM logit target ({@code relu_nc3} = NaN).
      *
-     * @param h      N×d features, scanned three times
+     * @param h      N×d features, scanned twice
      * @param labels N labels in [0, K)
      * @param w      K×d classifier (rows w_k)
      * @param bias   K biases, or null for none
@@ -69,11 +69,31 @@ public final class CollapseMetrics {
                 "ReLU-UFM logit scales M_k: got " + (reluLogitScales == null ? 0 : reluLogitScales.length)
                         + " values for K = " + k + " classes");
         InvalidInputException.require(centring != null, "centring must be given");
-        ClassStatistics s = ClassStatistics.compute(h, labels, k);
+        return compute(CollapseScan.run(h, labels, k, w, bias), w, centring, reluLogitScales);
+    }
+
+    /**
+     * All metrics from a finished {@link CollapseScan} (so that the features are scanned once for the metrics
+     * and every theory comparison).
+     *
+     * @param scan            the two passes over the features, run with this classifier {@code w} and its bias
+     * @param w               K×d classifier (rows w_k)
+     * @param centring        as in {@link #compute(FeatureRows, int[], double[][], double[], Centring, double[])}
+     * @param reluLogitScales as there
+     */
+    public static Map<String, Object> compute(CollapseScan scan, double[][] w, Centring centring,
+            double[] reluLogitScales) {
+        ClassStatistics s = scan.statistics();
+        int k = s.k();
+        requireClassifier(w, k, s.dimension());
+        InvalidInputException.require(scan.scannedWith(w), "the scan was run without this classifier W");
+        InvalidInputException.require(reluLogitScales == null || reluLogitScales.length == k,
+                "ReLU-UFM logit scales M_k: got " + (reluLogitScales == null ? 0 : reluLogitScales.length)
+                        + " values for K = " + k + " classes");
+        InvalidInputException.require(centring != null, "centring must be given");
         ClassSizes sizes = ClassSizes.of(s.counts());
         int[] maj = sizes.majorityClasses();
         int[] min = sizes.minorityClasses();
-        double[][] within = s.withinCovariance();
         double[][] mc = s.means(centring);
         ClassGeometry g = ClassGeometry.fromVectors(w, mc);
 
@@ -82,9 +102,9 @@ public final class CollapseMetrics {
         out.put("n", s.total());
         out.put("d", s.dimension());
         out.put("centring", centring.name());
-        out.put("nc1_pinv", nc1Pinv(s, within, centring, Linalg.DEFAULT_REL_TOL));
-        out.put("nc1_pinv_balanced", nc1Pinv(s, within, Centring.CLASS_BALANCED, Linalg.DEFAULT_REL_TOL));
-        out.put("nc1_pinv_weighted", nc1Pinv(s, within, Centring.SAMPLE_WEIGHTED, Linalg.DEFAULT_REL_TOL));
+        out.put("nc1_pinv", nc1Pinv(s, centring, Linalg.DEFAULT_REL_TOL));
+        out.put("nc1_pinv_balanced", nc1Pinv(s, Centring.CLASS_BALANCED, Linalg.DEFAULT_REL_TOL));
+        out.put("nc1_pinv_weighted", nc1Pinv(s, Centring.SAMPLE_WEIGHTED, Linalg.DEFAULT_REL_TOL));
         double trSb = s.betweenTrace(centring);
         out.put("nc1_quot", trSb == 0 ? Double.NaN : s.withinTrace() / trSb);
         out.put("tr_Sw", s.withinTrace());
@@ -105,7 +125,7 @@ public final class CollapseMetrics {
         out.put("nc2_etf_err_W", GeometryDistance.normalisedFrobenius(g.classifierGram(), simplex));
         out.put("W_M_dist", GeometryDistance.normalisedFrobenius(w, mc));
 
-        Agreement a = Agreement.scan(h, labels, w, bias, s.means(Centring.NONE));
+        Agreement a = scan.agreement();
         out.put("nc4_agree", a.agree());
         out.put("NCC_mismatch", 1 - a.agree());
         out.put("accuracy", a.accuracy());
@@ -144,13 +164,10 @@ public final class CollapseMetrics {
      * NC1 = tr(Σ_W Σ_B⁺)/K with Σ_B = (1/K) M̃ᵀM̃ for the given centring and Σ_B⁺ the pseudo-inverse that
      * treats eigenvalues of Σ_B ≤ relTol·λ_max as zero (the same cut as {@link Linalg#pinv} applied to Σ_B).
      * Computed from the thin SVD M̃ᵀ = U diag(s) Vᵀ: Σ_B⁺ = Σ_r K u_r u_rᵀ / s_r², so
-     * NC1 = Σ_r u_rᵀ Σ_W u_r / s_r². NaN when Σ_B = 0.
+     * NC1 = Σ_r u_rᵀ Σ_W u_r / s_r², and each u_r lies in the span of the class means, where
+     * u_rᵀ Σ_W u_r = a_rᵀ C a_r with C = Pᵀ Σ_W P and a_r = Pᵀu_r ({@link ClassStatistics}). NaN when Σ_B = 0.
      */
     public static double nc1Pinv(ClassStatistics s, Centring centring, double relTol) {
-        return nc1Pinv(s, s.withinCovariance(), centring, relTol);
-    }
-
-    static double nc1Pinv(ClassStatistics s, double[][] within, Centring centring, double relTol) {
         InvalidInputException.requireNonNegative("pseudo-inverse tolerance", relTol);
         DMatrixRMaj mt = Linalg.transpose(Linalg.matrix(s.means(centring)));
         Svd svd = Linalg.svd(mt);
@@ -162,15 +179,15 @@ public final class CollapseMetrics {
         while (rank < sv.length && sv[rank] * sv[rank] > relTol * sv[0] * sv[0]) {
             rank++;
         }
-        DMatrixRMaj projected = Linalg.multiply(Linalg.matrix(within), svd.u()); // Σ_W U, d×K
         int d = mt.numRows;
+        double[] u = new double[d];
         double total = 0;
         for (int r = 0; r < rank; r++) {
-            double quad = 0;
             for (int i = 0; i < d; i++) {
-                quad += svd.u().get(i, r) * projected.get(i, r);
+                u[i] = svd.u().get(i, r);
             }
-            total += quad / (sv[r] * sv[r]);
+            // u_r lies in the span of the centred means, inside span P: u_rᵀ Σ_W u_r = a_rᵀ C a_r, a_r = Pᵀu_r
+            total += s.withinQuadraticForm(u) / (sv[r] * sv[r]);
         }
         return total;
     }

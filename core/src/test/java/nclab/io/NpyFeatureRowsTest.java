@@ -95,6 +95,41 @@ class NpyFeatureRowsTest {
     }
 
     @Test
+    void rangesAndBlocksAcrossChunksMatchInMemoryRows() {
+        double[][] m = randomMatrix(37, 5, 4);
+        Path f8 = dir.resolve("f8b.npy");
+        Npy.write(f8, m);
+        Path f4 = dir.resolve("f4b.npy");
+        Npy.writeFloat32(f4, m);
+        for (Path file : new Path[] {f8, f4}) {
+            boolean single = file == f4;
+            // 3 rows per mapped chunk: blocks of 4 rows straddle chunk boundaries
+            try (NpyFeatureRows rows = NpyFeatureRows.open(file, 3L * 5 * (single ? 4 : 8))) {
+                assertTrue(rows.supportsRangeScan());
+                List<Integer> firsts = new ArrayList<>();
+                rows.scanBlocks(5, 30, 4, (first, count, block) -> {
+                    firsts.add(first);
+                    assertEquals(Math.min(4, 30 - first), count);
+                    for (int b = 0; b < count; b++) {
+                        for (int j = 0; j < 5; j++) {
+                            double expected = single ? (float) m[first + b][j] : m[first + b][j];
+                            assertEquals(expected, block[b * 5 + j], 0.0, "row " + (first + b));
+                        }
+                    }
+                });
+                assertEquals(List.of(5, 9, 13, 17, 21, 25, 29), firsts);
+                List<Integer> seen = new ArrayList<>();
+                rows.scan(10, 14, (i, r) -> {
+                    seen.add(i);
+                    assertEquals(single ? (float) m[i][2] : m[i][2], r[2], 0.0);
+                });
+                assertEquals(List.of(10, 11, 12, 13), seen);
+                assertThrows(IndexOutOfBoundsException.class, () -> rows.scan(3, 38, (i, r) -> { }));
+            }
+        }
+    }
+
+    @Test
     void rowVectorsInFortranOrderAreStillRows() {
         // a single-row array is laid out identically in C and Fortran order
         Path file = dir.resolve("one.npy");

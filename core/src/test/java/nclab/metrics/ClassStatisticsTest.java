@@ -56,6 +56,24 @@ class ClassStatisticsTest {
         return sw;
     }
 
+    /** Orthogonal projector onto the row span of m (K×d), Π = M⁺M with EJML's dense pseudo-inverse. */
+    static double[][] projector(double[][] m) {
+        return nclab.linalg.Linalg.array(nclab.linalg.Linalg.multiply(
+                nclab.linalg.Linalg.pinv(nclab.linalg.Linalg.matrix(m), 1e-12), nclab.linalg.Linalg.matrix(m)));
+    }
+
+    static double[][] multiply(double[][] a, double[][] b) {
+        double[][] c = new double[a.length][b[0].length];
+        for (int i = 0; i < a.length; i++) {
+            for (int t = 0; t < b.length; t++) {
+                for (int j = 0; j < b[0].length; j++) {
+                    c[i][j] += a[i][t] * b[t][j];
+                }
+            }
+        }
+        return c;
+    }
+
     @Test
     void streamingEqualsDenseComputation() {
         Random rnd = new Random(11);
@@ -87,8 +105,23 @@ class ClassStatisticsTest {
         for (int c = 0; c < k; c++) {
             assertArrayEquals(means[c], s.means()[c], 1e-12);
         }
+        // Σ_W is kept only on the span of the means (Π = M⁺M, built here by a dense pseudo-inverse)
+        double[][] pi = projector(means);
+        double[][] compressed = multiply(multiply(pi, sw), pi);
         for (int a = 0; a < d; a++) {
-            assertArrayEquals(sw[a], s.withinCovariance()[a], 1e-12);
+            assertArrayEquals(compressed[a], s.withinCovarianceOnMeanSpan()[a], 1e-12);
+        }
+        double trace = 0;
+        for (int a = 0; a < d; a++) {
+            trace += sw[a][a];
+        }
+        assertEquals(trace, s.withinTrace(), 1e-12);
+        double[][] p = s.meanBasis();
+        assertEquals(k, p.length);
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                assertEquals(a == b ? 1 : 0, CollapseMetrics.dot(p[a], p[b]), 1e-12, "orthonormal basis");
+            }
         }
         double[] global = new double[d];
         for (double[] row : h) {
@@ -117,7 +150,8 @@ class ClassStatisticsTest {
         assertArrayEquals(new double[] {1, -1.5}, sb[0], 1e-15);
         assertArrayEquals(new double[] {-1.5, 2.25}, sb[1], 1e-15);
         // Σ_W = (1/3)[(−1,0)(−1,0)ᵀ + (1,0)(1,0)ᵀ] = diag(2/3, 0)
-        assertArrayEquals(new double[] {2.0 / 3, 0}, s.withinCovariance()[0], 1e-15);
+        // the means span R², so Σ_W on their span is all of Σ_W
+        assertArrayEquals(new double[] {2.0 / 3, 0}, s.withinCovarianceOnMeanSpan()[0], 1e-15);
         assertEquals(2.0 / 3, s.withinTrace(), 1e-15);
     }
 
