@@ -242,8 +242,9 @@ public final class UfmObjective implements StochasticObjective {
     @Override
     public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
         checkLength(x, grad);
-        InvalidInputException.require(from >= 0 && to <= batch.length && from < to,
-                "empty or out-of-range batch [" + from + ", " + to + ") of " + batch.length);
+        if (from < 0 || to > batch.length || from >= to) { // no message built on the hot path
+            throw new IllegalArgumentException("empty or out-of-range batch [" + from + ", " + to + ") of " + batch.length);
+        }
         java.util.Arrays.fill(grad, 0, k * d, 0.0);
         if (bias) {
             java.util.Arrays.fill(grad, offB, offB + k, 0.0);
