@@ -318,13 +318,16 @@ public final class UfmObjective implements StochasticObjective {
 
     /** CE of one sample; fills {@link #z} with the softmax probabilities. */
     private double logits(double[] x, int h, int y) {
+        int c4 = 0;
+        for (; c4 + 3 < k; c4 += 4) {
+            dot4(x, c4, h);
+        }
+        for (; c4 < k; c4++) {
+            z[c4] = dot(x, c4 * d, h, d);
+        }
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
-            int w = c * d;
-            double s = bias ? x[offB + c] : 0.0;
-            for (int j = 0; j < d; j++) {
-                s += x[w + j] * x[h + j];
-            }
+            double s = z[c] + (bias ? x[offB + c] : 0.0);
             z[c] = s;
             if (s > max) {
                 max = s;
@@ -344,6 +347,55 @@ public final class UfmObjective implements StochasticObjective {
         return max + Math.log(sum) - zy;
     }
 
+    /** Σ_j x[a+j]·x[b+j] over j &lt; len, four independent partial sums (fixed order: deterministic). */
+    private static double dot(double[] x, int a, int b, int len) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < len; j += 4) {
+            s0 += x[a + j] * x[b + j];
+            s1 += x[a + j + 1] * x[b + j + 1];
+            s2 += x[a + j + 2] * x[b + j + 2];
+            s3 += x[a + j + 3] * x[b + j + 3];
+        }
+        for (; j < len; j++) {
+            s0 += x[a + j] * x[b + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** z[c..c+3] = w_c·h, …, w_{c+3}·h in one pass over h (four independent sums). */
+    private void dot4(double[] x, int c, int h) {
+        int w0 = c * d;
+        int w1 = w0 + d;
+        int w2 = w1 + d;
+        int w3 = w2 + d;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int j = 0; j < d; j++) {
+            double hj = x[h + j];
+            s0 += x[w0 + j] * hj;
+            s1 += x[w1 + j] * hj;
+            s2 += x[w2 + j] * hj;
+            s3 += x[w3 + j] * hj;
+        }
+        z[c] = s0;
+        z[c + 1] = s1;
+        z[c + 2] = s2;
+        z[c + 3] = s3;
+    }
+
+    /** dst[o+j] += g·src[s+j] for j &lt; len (dst ≠ src: vectorisable). */
+    private static void axpy(double g, double[] src, int s, double[] dst, int o, int len) {
+        for (int j = 0; j < len; j++) {
+            dst[o + j] += g * src[s + j];
+        }
+    }
+
     /** CE of one sample; adds g h_iᵀ to ∇W (and g to ∇b) and SETS ∇h_i = Wᵀg + ridge·h_i. */
     private double sampleTerm(double[] x, double[] grad, int h, int y, double scale, double ridge) {
         double ce = logits(x, h, y);
@@ -357,9 +409,7 @@ public final class UfmObjective implements StochasticObjective {
     /** As {@link #sampleTerm} but ADDS to ∇h_i (duplicated batch entries accumulate). */
     private double sampleTermAccumulate(double[] x, double[] grad, int h, int y, double scale, double ridge) {
         double ce = logits(x, h, y);
-        for (int j = 0; j < d; j++) {
-            grad[h + j] += ridge * x[h + j];
-        }
+        axpy(ridge, x, h, grad, h, d);
         addSampleGradient(x, grad, h, y, scale);
         return ce;
     }
@@ -367,14 +417,28 @@ public final class UfmObjective implements StochasticObjective {
     private void addSampleGradient(double[] x, double[] grad, int h, int y, double scale) {
         for (int c = 0; c < k; c++) {
             double g = (c == y ? z[c] - 1.0 : z[c]) * scale;
-            int w = c * d;
-            for (int j = 0; j < d; j++) {
-                grad[w + j] += g * x[h + j];
-                grad[h + j] += g * x[w + j];
-            }
+            z[c] = g; // z now holds g_i
+            axpy(g, x, h, grad, c * d, d); // ∇w_c += g_c h_i
             if (bias) {
                 grad[offB + c] += g;
             }
+        }
+        int c = 0;
+        for (; c + 3 < k; c += 4) { // ∇h_i += Σ_c g_c w_c, four classes per pass
+            int w0 = c * d;
+            int w1 = w0 + d;
+            int w2 = w1 + d;
+            int w3 = w2 + d;
+            double g0 = z[c];
+            double g1 = z[c + 1];
+            double g2 = z[c + 2];
+            double g3 = z[c + 3];
+            for (int j = 0; j < d; j++) {
+                grad[h + j] += g0 * x[w0 + j] + g1 * x[w1 + j] + g2 * x[w2 + j] + g3 * x[w3 + j];
+            }
+        }
+        for (; c < k; c++) {
+            axpy(z[c], x, c * d, grad, h, d);
         }
     }
 
