@@ -276,4 +276,80 @@ class OptimizerTest {
                 assertThrows(InvalidInputException.class, () -> new DivergenceGuard(0.5)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Adam(UFM, LearningRateSchedule.constant(1)).restore(Map.of()));
     }
+
+    /** f(x) = ½‖x‖², ∇f = x: the update rules can be followed by hand. */
+    private static Objective quadratic(int n) {
+        ParameterLayout layout = ParameterLayout.builder().add("x", 1, n).build();
+        return new Objective() {
+            @Override
+            public String model() {
+                return "quadratic";
+            }
+
+            @Override
+            public ParameterLayout layout() {
+                return layout;
+            }
+
+            @Override
+            public double valueAndGradient(double[] x, double[] grad) {
+                double f = 0;
+                for (int i = 0; i < x.length; i++) {
+                    grad[i] = x[i];
+                    f += 0.5 * x[i] * x[i];
+                }
+                return f;
+            }
+
+            @Override
+            public double[] initialPoint(SplittableRandom random) {
+                return new double[n];
+            }
+        };
+    }
+
+    @Test
+    void updateRulesMatchHandComputation() {
+        double eta = 0.1;
+        double mu = 0.9;
+        // heavy ball: v1 = x0, x1 = x0(1−η); v2 = μv1 + x1, x2 = x1 − ηv2
+        double[] x = {2.0};
+        GradientDescent hb = new GradientDescent(quadratic(1), LearningRateSchedule.constant(eta), Momentum.heavyBall(mu), DivergenceGuard.DEFAULT);
+        assertEquals(2.0, hb.step(x));
+        assertEquals(2.0 * (1 - eta), x[0], 1e-15);
+        hb.step(x);
+        double x1 = 2.0 * (1 - eta);
+        assertEquals(x1 - eta * (mu * 2.0 + x1), x[0], 1e-15);
+        // Nesterov: v1 = x0, x1 = x0 − η(x0 + μ v1)
+        double[] y = {2.0};
+        new GradientDescent(quadratic(1), LearningRateSchedule.constant(eta), Momentum.nesterov(mu), DivergenceGuard.DEFAULT).step(y);
+        assertEquals(2.0 - eta * (2.0 + mu * 2.0), y[0], 1e-15);
+        // Adam's first step moves every coordinate by η·g/(|g| + ε)
+        double[] z = {2.0, -0.5};
+        new Adam(quadratic(2), LearningRateSchedule.constant(eta)).step(z);
+        assertEquals(2.0 - eta * 2.0 / (2.0 + 1e-8), z[0], 1e-15);
+        assertEquals(-0.5 + eta * 0.5 / (0.5 + 1e-8), z[1], 1e-15);
+    }
+
+    @Test
+    void projectionKeepsFeaturesNonNegative() {
+        Optimizer[] all = {
+            new GradientDescent(UFM_PLUS, LearningRateSchedule.constant(0.5), Momentum.nesterov(0.5), DivergenceGuard.DEFAULT),
+            new Adam(UFM_PLUS, LearningRateSchedule.constant(0.05)),
+            new Sgd(UFM_PLUS, 3, true, 4, LearningRateSchedule.constant(0.5), Momentum.heavyBall(0.5), DivergenceGuard.DEFAULT),
+        };
+        int h = UFM_PLUS.sampleOffset(0);
+        for (Optimizer o : all) {
+            double[] x = UFM_PLUS.initialPoint(new SplittableRandom(8));
+            int clamped = 0;
+            for (int t = 0; t < 300; t++) {
+                o.step(x);
+                for (int i = h; i < h + 17 * 5; i++) {
+                    assertTrue(x[i] >= 0, o.getClass().getSimpleName() + " left H[" + i + "] = " + x[i]);
+                    clamped += x[i] == 0 ? 1 : 0;
+                }
+            }
+            assertTrue(clamped > 0, "the constraint must be active somewhere");
+        }
+    }
 }
