@@ -207,8 +207,8 @@ public final class UfmObjective implements StochasticObjective {
         for (int i = 0; i < n; i++) {
             int h = offH + i * d;
             ce += sampleTerm(x, grad, h, labels[i], invN, lambdaH);
-            for (int j = h; j < h + d; j++) {
-                h2 += x[j] * x[j];
+            if (lambdaH != 0) {
+                h2 += dot(x, h, h, d);
             }
         }
         return ce * invN + 0.5 * lambdaH * h2 + sharedRidge(x, grad);
@@ -262,8 +262,8 @@ public final class UfmObjective implements StochasticObjective {
             int i = batch[t];
             int h = offH + i * d;
             ce += sampleTermAccumulate(x, grad, h, labels[i], invB, rowRidge);
-            for (int j = h; j < h + d; j++) {
-                h2 += x[j] * x[j];
+            if (rowRidge != 0) {
+                h2 += dot(x, h, h, d);
             }
         }
         return ce * invB + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
@@ -409,7 +409,9 @@ public final class UfmObjective implements StochasticObjective {
     /** As {@link #sampleTerm} but ADDS to ∇h_i (duplicated batch entries accumulate). */
     private double sampleTermAccumulate(double[] x, double[] grad, int h, int y, double scale, double ridge) {
         double ce = logits(x, h, y);
-        axpy(ridge, x, h, grad, h, d);
+        if (ridge != 0) {
+            axpy(ridge, x, h, grad, h, d);
+        }
         addSampleGradient(x, grad, h, y, scale);
         return ce;
     }
@@ -442,21 +444,18 @@ public final class UfmObjective implements StochasticObjective {
         }
     }
 
-    /** Adds λ_W W and λ_b b to the gradient; returns (λ_W/2)‖W‖² + (λ_b/2)‖b‖². */
+    /** Adds λ_W W and λ_b b to the gradient; returns (λ_W/2)‖W‖² + (λ_b/2)‖b‖² (nothing to do when both are 0). */
     private double sharedRidge(double[] x, double[] grad) {
-        double w2 = 0;
-        for (int j = 0; j < k * d; j++) {
-            w2 += x[j] * x[j];
-            grad[j] += lambdaW * x[j];
+        double r = 0;
+        if (lambdaW != 0) {
+            axpy(lambdaW, x, 0, grad, 0, k * d);
+            r += 0.5 * lambdaW * dot(x, 0, 0, k * d);
         }
-        double b2 = 0;
-        if (bias) {
-            for (int c = offB; c < offB + k; c++) {
-                b2 += x[c] * x[c];
-                grad[c] += lambdaB * x[c];
-            }
+        if (bias && lambdaB != 0) {
+            axpy(lambdaB, x, offB, grad, offB, k);
+            r += 0.5 * lambdaB * dot(x, offB, offB, k);
         }
-        return 0.5 * lambdaW * w2 + 0.5 * lambdaB * b2;
+        return r;
     }
 
     private void checkLength(double[] x, double[] grad) {
