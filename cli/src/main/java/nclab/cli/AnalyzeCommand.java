@@ -56,10 +56,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
+    @Option(names = "--timing", description = "print wall seconds of loading, scanning, metrics and theory to stderr")
+    boolean timing;
+
     @Override
     public Integer call() {
-        CollapseAnalysis analysis = AnalysisInputs.load(features, labels, weights, bias)
-                .analyse(new CollapseAnalysis.Options(lambdaW, lambdaH, eW, eH));
+        long start = System.nanoTime();
+        AnalysisInputs inputs = AnalysisInputs.load(features, labels, weights, bias);
+        double load = (System.nanoTime() - start) * 1e-9;
+        CollapseAnalysis analysis = inputs.analyse(new CollapseAnalysis.Options(lambdaW, lambdaH, eW, eH));
+        if (timing) {
+            var t = analysis.timings();
+            spec.commandLine().getErr().printf("timing: load labels+W %.3f s, feature scan %.3f s, metrics %.3f s, "
+                    + "theory %.3f s, in-process total %.3f s%n", load, t.get("scan"), t.get("metrics"), t.get("theory"),
+                    (System.nanoTime() - start) * 1e-9);
+        }
         var out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -32,9 +32,11 @@ import nclab.theory.TheoryParameters;
  * @param d           feature dimension
  * @param metrics     ordered metric map of {@link CollapseMetrics#compute}
  * @param comparisons one entry per predicted geometry, in the order above
+ * @param timings     wall seconds of the feature scan, the metrics and the theory solves (not part of
+ *                    {@link #toMap()}, so that output stays reproducible)
  */
 public record CollapseAnalysis(ClassSizes sizes, int d, Map<String, Object> metrics,
-                               List<TheoryComparison> comparisons) {
+                               List<TheoryComparison> comparisons, Map<String, Double> timings) {
 
     /**
      * Optional model parameters; null = not given.
@@ -71,10 +73,19 @@ public record CollapseAnalysis(ClassSizes sizes, int d, Map<String, Object> metr
         CollapseMetrics.requireClassifier(w, k, h.cols());
         InvalidInputException.require(bias == null || bias.length == k,
                 "bias has " + (bias == null ? 0 : bias.length) + " entries but W has K = " + k + " rows");
+        long t0 = System.nanoTime();
         CollapseScan scan = CollapseScan.run(h, labels, k, w, bias); // the only passes over the features
+        long t1 = System.nanoTime();
         ClassStatistics stats = scan.statistics();
         ClassSizes sizes = ClassSizes.of(stats.counts());
-        Map<String, Object> metrics = CollapseMetrics.compute(scan, w, Centring.CLASS_BALANCED, null);
+        ReluUfmGeometry relu = null;
+        TheoryParameters reg = null;
+        if (options.lambdaW() != null) {
+            reg = new TheoryParameters(sizes, options.lambdaW(), options.lambdaH(), null, null, null, null, 1, bias != null);
+            relu = ReluUfmGeometry.of(sizes, options.lambdaW(), options.lambdaH());
+        }
+        Map<String, Object> metrics = CollapseMetrics.compute(scan, w, Centring.CLASS_BALANCED, relu == null ? null : relu.m());
+        long t2 = System.nanoTime();
         List<TheoryComparison> comparisons = new ArrayList<>();
         TheoryParameters plain = TheoryParameters.of(sizes);
         comparisons.add(TheoryComparison.of(Etf.predict(plain), stats, w, Centring.CLASS_BALANCED));
@@ -83,14 +94,17 @@ public record CollapseAnalysis(ClassSizes sizes, int d, Map<String, Object> metr
         double eH = options.eH() != null ? options.eH() : meanSquaredNorm(stats.means(Centring.SAMPLE_WEIGHTED));
         TheoryParameters lpm = new TheoryParameters(sizes, null, null, null, eW, eH, null, null, false);
         comparisons.add(TheoryComparison.of(LayerPeeledGeometry.predict(lpm), stats, w, Centring.SAMPLE_WEIGHTED));
-        if (options.lambdaW() != null) {
-            TheoryParameters reg = new TheoryParameters(sizes, options.lambdaW(), options.lambdaH(), null, null,
-                    null, null, 1, bias != null);
-            comparisons.add(TheoryComparison.of(ReluUfmGeometry.predict(reg), stats, w, Centring.NONE));
+        if (relu != null) {
+            comparisons.add(TheoryComparison.of(relu, stats, w, Centring.NONE));
             comparisons.add(TheoryComparison.of(LExtendedGeometry.predict(reg), stats, w,
                     bias != null ? Centring.SAMPLE_WEIGHTED : Centring.NONE));
         }
-        return new CollapseAnalysis(sizes, h.cols(), metrics, List.copyOf(comparisons));
+        long t3 = System.nanoTime();
+        Map<String, Double> timings = new LinkedHashMap<>();
+        timings.put("scan", (t1 - t0) * 1e-9);
+        timings.put("metrics", (t2 - t1) * 1e-9);
+        timings.put("theory", (t3 - t2) * 1e-9);
+        return new CollapseAnalysis(sizes, h.cols(), metrics, List.copyOf(comparisons), Map.copyOf(timings));
     }
 
     private static double meanSquaredNorm(double[][] rows) {
