@@ -35,7 +35,7 @@ import nclab.theory.TheoryParameters;
  * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
  * the constructor (no allocation per call). Use one instance per thread.
  */
-public final class DeepUfmObjective implements Objective {
+public final class DeepUfmObjective implements StochasticObjective {
     /** Non-linearity between the layers. */
     public enum Activation {
         LINEAR, RELU;
@@ -183,21 +183,25 @@ public final class DeepUfmObjective implements Objective {
     }
 
     /** Number of samples N. */
+    @Override
     public int samples() {
         return n;
     }
 
     /** Flat index of sample i's feature row h_i. */
+    @Override
     public int sampleOffset(int i) {
         return hOffset + i * d;
     }
 
     /** Private parameters per sample: d. */
+    @Override
     public int sampleWidth() {
         return d;
     }
 
     /** The weight blocks W1..WL, one {offset, length} range (they are stored before H). */
+    @Override
     public int[][] sharedRanges() {
         return new int[][] {{0, hOffset}};
     }
@@ -207,6 +211,7 @@ public final class DeepUfmObjective implements Objective {
      * batch[from..to) (duplicates allowed, B ≤ N), an unbiased estimate of 𝓛 for uniform batches, and its gradient.
      * Writes only the W blocks and the batch rows of {@code grad}; costs O(B) per layer, not O(N).
      */
+    @Override
     public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
         int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
         double[] rows = sampleBatch.rows;

@@ -34,7 +34,7 @@ import nclab.theory.TheoryParameters;
  * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
  * the constructor (no allocation per call). Use one instance per thread.
  */
-public final class LExtendedObjective implements Objective {
+public final class LExtendedObjective implements StochasticObjective {
     /** Default initial standard deviation times √d (pitfalls.md: ≥ 1.5 reaches the global minimum). */
     public static final double DEFAULT_INIT_STD_TIMES_SQRT_D = 1.6;
 
@@ -181,21 +181,25 @@ public final class LExtendedObjective implements Objective {
     }
 
     /** Number of samples N. */
+    @Override
     public int samples() {
         return n;
     }
 
     /** Flat index of sample i's feature row h_i. */
+    @Override
     public int sampleOffset(int i) {
         return hOffset + i * d;
     }
 
     /** Private parameters per sample: d. */
+    @Override
     public int sampleWidth() {
         return d;
     }
 
     /** The weight blocks W1..WL and, with a bias, b, as {offset, length} ranges. */
+    @Override
     public int[][] sharedRanges() {
         return bias ? new int[][] {{0, hOffset}, {bOffset, k}} : new int[][] {{0, hOffset}};
     }
@@ -205,6 +209,7 @@ public final class LExtendedObjective implements Objective {
      * samples batch[from..to) (duplicates allowed, B ≤ N), an unbiased estimate of f for uniform batches, and its
      * gradient. Writes only the shared entries and the batch rows of {@code grad}.
      */
+    @Override
     public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
         int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
         double[] rows = sampleBatch.rows;

@@ -39,7 +39,7 @@ import nclab.theory.TheoryParameters;
  * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
  * the constructor (no allocation per call). Use one instance per thread.
  */
-public final class LayerPeeledObjective implements Objective {
+public final class LayerPeeledObjective implements StochasticObjective {
     private final ClassSizes sizes;
     private final int k;
     private final int n;
@@ -159,21 +159,25 @@ public final class LayerPeeledObjective implements Objective {
     }
 
     /** Number of samples N (original examples; oversampling is a weight, not a copy). */
+    @Override
     public int samples() {
         return n;
     }
 
     /** Flat index of sample i's feature row h_i. */
+    @Override
     public int sampleOffset(int i) {
         return hOffset + i * d;
     }
 
     /** Private parameters per sample: d. */
+    @Override
     public int sampleWidth() {
         return d;
     }
 
     /** The classifier block W as one {offset, length} range. */
+    @Override
     public int[][] sharedRanges() {
         return new int[][] {{wOffset, k * d}};
     }
@@ -183,6 +187,7 @@ public final class LayerPeeledObjective implements Objective {
      * B ≤ N; ω_i = w_r for minority samples, else 1), an unbiased estimate of the eq. 18 objective, and its gradient.
      * Writes only W and the batch rows of {@code grad}.
      */
+    @Override
     public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
         int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
         double[] rows = sampleBatch.rows;
@@ -201,6 +206,7 @@ public final class LayerPeeledObjective implements Objective {
      * The feature constraint couples every sample, so this is the full exact {@link #project} (O(N·d)); the batch
      * arguments are not needed.
      */
+    @Override
     public void projectBatch(double[] x, int[] batch, int from, int to) {
         project(x);
     }
