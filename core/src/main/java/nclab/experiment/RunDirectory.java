@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import nclab.InvalidInputException;
 import nclab.io.Json;
+import nclab.io.Npz;
 import nclab.model.ParameterLayout;
 
 /**
@@ -101,7 +102,7 @@ public final class RunDirectory {
 
     /** Writes every block of {@code x} as a float64 matrix, byte-reproducibly. */
     public void writeFinal(ParameterLayout layout, double[] x) {
-        StableNpz.write(file(FINAL), layout.unpack(x));
+        Npz.write(file(FINAL), layout.unpack(x));
     }
 
     public void writeSummary(Map<String, Object> summary) {

@@ -21,6 +21,9 @@ import nclab.InvalidInputException;
  * file with one {@code name.npy} entry per array, stored or deflated.
  */
 public final class Npz {
+    /** Fixed entry timestamp (the zip epoch), so that the same arrays always give the same bytes. */
+    private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+
 
     private Npz() {
     }
@@ -88,6 +91,7 @@ public final class Npz {
                 Npy.writeValue(buffer, e.getKey(), e.getValue());
                 ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
                 entry.setMethod(ZipEntry.DEFLATED);
+                entry.setTimeLocal(ENTRY_TIME);
                 zip.putNextEntry(entry);
                 buffer.writeTo(zip);
                 zip.closeEntry();
