@@ -1,5 +1,6 @@
 package nclab.model;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -60,8 +61,11 @@ public final class DeepUfmObjective implements StochasticObjective {
     private final Activation activation;
     private final boolean chainPath;
     private final int[] label;
+    private final LayerChainLayout blocks;
     private final ParameterLayout layout;
     private final int[] layerOffset;
+    /** λ for each of the L layers (one λ on every factor). */
+    private final double[] layerLambda;
     private final int hOffset;
     private final double[] logits;
     // linear (chain) path
@@ -97,17 +101,12 @@ public final class DeepUfmObjective implements StochasticObjective {
         this.lambda = lambda;
         this.activation = activation;
         this.chainPath = chainPath;
-        ParameterLayout.Builder builder = ParameterLayout.builder();
-        for (int j = 1; j <= layers; j++) {
-            builder.add("W" + j, j == layers ? k : d, d);
-        }
-        builder.add("H", n, d);
-        this.layout = builder.build();
-        this.layerOffset = new int[layers];
-        for (int j = 0; j < layers; j++) {
-            layerOffset[j] = layout.block("W" + (j + 1)).offset();
-        }
-        this.hOffset = layout.block("H").offset();
+        this.blocks = new LayerChainLayout(k, n, d, layers, false);
+        this.layout = blocks.layout;
+        this.layerOffset = blocks.layerOffset;
+        this.hOffset = blocks.hOffset;
+        this.layerLambda = new double[layers];
+        Arrays.fill(layerLambda, lambda);
         this.logits = new double[n * k];
         this.sampleBatch = new SampleBatch(n, d);
         if (chainPath) {
@@ -203,7 +202,7 @@ public final class DeepUfmObjective implements StochasticObjective {
     /** The weight blocks W1..WL, one {offset, length} range (they are stored before H). */
     @Override
     public int[][] sharedRanges() {
-        return new int[][] {{0, hOffset}};
+        return blocks.sharedRanges();
     }
 
     /**
@@ -219,22 +218,13 @@ public final class DeepUfmObjective implements StochasticObjective {
         double value = forward(x, rows, 0, m, sampleBatch.labels);
         backward(x, rows, 0, m, grad, gRows, 0);
         double rowRidge = lambda * n / m;
-        double h2 = 0;
-        for (int t = 0; t < m * d; t++) {
-            h2 += rows[t] * rows[t];
-            gRows[t] += rowRidge * rows[t];
-        }
+        double h2 = sampleBatch.addRowRidge(m, rowRidge);
         sampleBatch.scatter(grad, hOffset, batch, from, to);
         return value + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
     }
 
     private double sharedRidge(double[] x, double[] grad) {
-        double value = 0;
-        for (int j = 0; j < layers; j++) {
-            int rows = j == layers - 1 ? k : d;
-            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambda);
-        }
-        return value;
+        return blocks.addLayerRidge(x, grad, layerLambda);
     }
 
     /**

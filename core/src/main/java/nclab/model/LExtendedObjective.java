@@ -46,6 +46,7 @@ public final class LExtendedObjective implements StochasticObjective {
     private final double lambdaH;
     private final boolean bias;
     private final int[] label;
+    private final LayerChainLayout blocks;
     private final ParameterLayout layout;
     private final int[] layerOffset;
     private final int hOffset;
@@ -86,21 +87,11 @@ public final class LExtendedObjective implements StochasticObjective {
         this.lambdaW = lambdaW.clone();
         this.lambdaH = lambdaH;
         this.bias = bias;
-        ParameterLayout.Builder builder = ParameterLayout.builder();
-        for (int j = 1; j <= layers; j++) {
-            builder.add("W" + j, j == layers ? k : d, d);
-        }
-        builder.add("H", n, d);
-        if (bias) {
-            builder.add("b", k, 1);
-        }
-        this.layout = builder.build();
-        this.layerOffset = new int[layers];
-        for (int j = 0; j < layers; j++) {
-            layerOffset[j] = layout.block("W" + (j + 1)).offset();
-        }
-        this.hOffset = layout.block("H").offset();
-        this.bOffset = bias ? layout.block("b").offset() : -1;
+        this.blocks = new LayerChainLayout(k, n, d, layers, bias);
+        this.layout = blocks.layout;
+        this.layerOffset = blocks.layerOffset;
+        this.hOffset = blocks.hOffset;
+        this.bOffset = blocks.bOffset;
         this.chain = new LinearChain(k, d, layerOffset);
         this.residual = new double[n * k];
         this.dA = new double[k * d];
@@ -174,8 +165,7 @@ public final class LExtendedObjective implements StochasticObjective {
         ModelKernels.requireLength(x, layout.size(), "x");
         double value = residual(x, x, hOffset, n, label);
         for (int j = 0; j < lambdaW.length; j++) {
-            int rows = j == lambdaW.length - 1 ? k : d;
-            value += 0.5 * lambdaW[j] * ModelKernels.squaredNorm(x, layerOffset[j], rows * d);
+            value += 0.5 * lambdaW[j] * ModelKernels.squaredNorm(x, layerOffset[j], blocks.layerRows(j) * d);
         }
         return value + 0.5 * lambdaH * ModelKernels.squaredNorm(x, hOffset, n * d);
     }
@@ -201,7 +191,7 @@ public final class LExtendedObjective implements StochasticObjective {
     /** The weight blocks W1..WL and, with a bias, b, as {offset, length} ranges. */
     @Override
     public int[][] sharedRanges() {
-        return bias ? new int[][] {{0, hOffset}, {bOffset, k}} : new int[][] {{0, hOffset}};
+        return blocks.sharedRanges();
     }
 
     /**
@@ -217,22 +207,13 @@ public final class LExtendedObjective implements StochasticObjective {
         double value = residual(x, rows, 0, m, sampleBatch.labels);
         backward(x, rows, 0, m, grad, gRows, 0);
         double rowRidge = lambdaH * n / m;
-        double h2 = 0;
-        for (int t = 0; t < m * d; t++) {
-            h2 += rows[t] * rows[t];
-            gRows[t] += rowRidge * rows[t];
-        }
+        double h2 = sampleBatch.addRowRidge(m, rowRidge);
         sampleBatch.scatter(grad, hOffset, batch, from, to);
         return value + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
     }
 
     private double sharedRidge(double[] x, double[] grad) {
-        double value = 0;
-        for (int j = 0; j < lambdaW.length; j++) {
-            int rows = j == lambdaW.length - 1 ? k : d;
-            value += ModelKernels.addRidge(x, grad, layerOffset[j], rows * d, lambdaW[j]);
-        }
-        return value;
+        return blocks.addLayerRidge(x, grad, lambdaW);
     }
 
     /**

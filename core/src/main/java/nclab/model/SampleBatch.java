@@ -34,6 +34,19 @@ final class SampleBatch {
         return m;
     }
 
+    /**
+     * Ridge on the m gathered rows: adds rowRidge·h to {@code gradRows} and returns Σ‖h‖² over them (the caller
+     * scales the value).
+     */
+    double addRowRidge(int m, double rowRidge) {
+        double h2 = 0;
+        for (int t = 0; t < m * d; t++) {
+            h2 += rows[t] * rows[t];
+            gradRows[t] += rowRidge * rows[t];
+        }
+        return h2;
+    }
+
     /** grad rows of the batch samples := Σ over their visits of gradRows. */
     void scatter(double[] grad, int hOffset, int[] batch, int from, int to) {
         for (int t = from; t < to; t++) {
