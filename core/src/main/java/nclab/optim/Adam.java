@@ -1,6 +1,5 @@
 package nclab.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import nclab.InvalidInputException;
@@ -23,8 +22,7 @@ public final class Adam implements Optimizer {
     private final double[] grad;
     private final double[] m;
     private final double[] v;
-    private long steps;
-    private double startLoss = Double.NaN;
+    private final Steps.Progress progress = new Steps.Progress();
 
     /** Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e−8. */
     public Adam(Objective objective, LearningRateSchedule schedule) {
@@ -52,9 +50,10 @@ public final class Adam implements Optimizer {
 
     @Override
     public double step(double[] x) {
+        long steps = progress.steps();
         long s = steps + 1;
         double value = objective.valueAndGradient(x, grad);
-        guard.checkLoss(s, value, steps == 0 ? value : startLoss);
+        progress.checkLoss(guard, value);
         double eta = schedule.rate(steps);
         double c1 = 1.0 / (1.0 - Math.pow(beta1, s));
         double c2 = 1.0 / (1.0 - Math.pow(beta2, s));
@@ -75,23 +74,18 @@ public final class Adam implements Optimizer {
             x[i] = x[i] - eta * (mn * c1) / (Math.sqrt(vn * c2) + eps);
         }
         objective.project(x);
-        if (steps == 0) {
-            startLoss = value;
-        }
-        steps = s;
+        progress.advance(value);
         return value;
     }
 
     @Override
     public long steps() {
-        return steps;
+        return progress.steps();
     }
 
     @Override
     public Map<String, double[]> state() {
-        Map<String, double[]> st = new LinkedHashMap<>();
-        st.put("steps", Steps.scalar(steps));
-        st.put("startLoss", Steps.scalar(startLoss));
+        Map<String, double[]> st = progress.state();
         st.put("m", m.clone());
         st.put("v", v.clone());
         return st;
@@ -99,9 +93,8 @@ public final class Adam implements Optimizer {
 
     @Override
     public void restore(Map<String, double[]> state) {
-        steps = (long) Steps.entry(state, "steps", 1)[0];
-        startLoss = Steps.entry(state, "startLoss", 1)[0];
-        System.arraycopy(Steps.entry(state, "m", m.length), 0, m, 0, m.length);
-        System.arraycopy(Steps.entry(state, "v", v.length), 0, v, 0, v.length);
+        progress.restore(state);
+        Steps.restoreInto(state, "m", m);
+        Steps.restoreInto(state, "v", v);
     }
 }

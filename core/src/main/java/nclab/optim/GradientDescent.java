@@ -1,6 +1,5 @@
 package nclab.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import nclab.InvalidInputException;
@@ -20,8 +19,7 @@ public final class GradientDescent implements Optimizer {
     private final DivergenceGuard guard;
     private final double[] grad;
     private final double[] velocity;
-    private long steps;
-    private double startLoss = Double.NaN;
+    private final Steps.Progress progress = new Steps.Progress();
 
     public GradientDescent(Objective objective, LearningRateSchedule schedule) {
         this(objective, schedule, Momentum.none(), DivergenceGuard.DEFAULT);
@@ -41,24 +39,22 @@ public final class GradientDescent implements Optimizer {
 
     @Override
     public double step(double[] x) {
+        long steps = progress.steps();
         long s = steps + 1;
         double value = objective.valueAndGradient(x, grad);
-        guard.checkLoss(s, value, steps == 0 ? value : startLoss);
+        progress.checkLoss(guard, value);
         double eta = schedule.rate(steps);
         guard.checkProbe(s, Steps.probe(momentum.kind(), x, grad, velocity, momentum.mu(), eta, 0, x.length),
                 "a parameter or the velocity");
         Steps.commit(momentum.kind(), x, grad, velocity, momentum.mu(), eta, 0, x.length);
         objective.project(x);
-        if (steps == 0) {
-            startLoss = value;
-        }
-        steps = s;
+        progress.advance(value);
         return value;
     }
 
     @Override
     public long steps() {
-        return steps;
+        return progress.steps();
     }
 
     /** The gradient evaluated by the last step (at the iterate before its update). */
@@ -68,9 +64,7 @@ public final class GradientDescent implements Optimizer {
 
     @Override
     public Map<String, double[]> state() {
-        Map<String, double[]> m = new LinkedHashMap<>();
-        m.put("steps", Steps.scalar(steps));
-        m.put("startLoss", Steps.scalar(startLoss));
+        Map<String, double[]> m = progress.state();
         if (momentum.enabled()) {
             m.put("velocity", velocity.clone());
         }
@@ -79,10 +73,9 @@ public final class GradientDescent implements Optimizer {
 
     @Override
     public void restore(Map<String, double[]> state) {
-        steps = (long) Steps.entry(state, "steps", 1)[0];
-        startLoss = Steps.entry(state, "startLoss", 1)[0];
+        progress.restore(state);
         if (momentum.enabled()) {
-            System.arraycopy(Steps.entry(state, "velocity", velocity.length), 0, velocity, 0, velocity.length);
+            Steps.restoreInto(state, "velocity", velocity);
         }
     }
 }

@@ -1,6 +1,5 @@
 package nclab.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -45,8 +44,7 @@ public final class Sgd implements Optimizer {
     private final double[] grad;
     private final double[] velocity;
     private long bufferedEpoch = -1;
-    private long steps;
-    private double startLoss = Double.NaN;
+    private final Steps.Progress progress = new Steps.Progress();
 
     /**
      * @param batchSize       B, 1 ≤ B ≤ N
@@ -89,6 +87,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public double step(double[] x) {
+        long steps = progress.steps();
         long s = steps + 1;
         long epoch = steps / stepsPerEpoch;
         int j = (int) (steps % stepsPerEpoch);
@@ -98,7 +97,7 @@ public final class Sgd implements Optimizer {
         int from = j * batchSize;
         int to = withReplacement ? from + batchSize : Math.min(from + batchSize, n);
         double value = objective.batchValueAndGradient(x, order, from, to, grad);
-        guard.checkLoss(s, value, steps == 0 ? value : startLoss);
+        progress.checkLoss(guard, value);
         double eta = schedule.rate(steps);
         Momentum.Kind kind = momentum.kind();
         double mu = momentum.mu();
@@ -123,10 +122,7 @@ public final class Sgd implements Optimizer {
             }
         }
         objective.projectBatch(x, order, from, to);
-        if (steps == 0) {
-            startLoss = value;
-        }
-        steps = s;
+        progress.advance(value);
         return value;
     }
 
@@ -173,14 +169,12 @@ public final class Sgd implements Optimizer {
 
     @Override
     public long steps() {
-        return steps;
+        return progress.steps();
     }
 
     @Override
     public Map<String, double[]> state() {
-        Map<String, double[]> m = new LinkedHashMap<>();
-        m.put("steps", Steps.scalar(steps));
-        m.put("startLoss", Steps.scalar(startLoss));
+        Map<String, double[]> m = progress.state();
         if (momentum.enabled()) {
             m.put("velocity", velocity.clone());
         }
@@ -189,10 +183,9 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void restore(Map<String, double[]> state) {
-        steps = (long) Steps.entry(state, "steps", 1)[0];
-        startLoss = Steps.entry(state, "startLoss", 1)[0];
+        progress.restore(state);
         if (momentum.enabled()) {
-            System.arraycopy(Steps.entry(state, "velocity", velocity.length), 0, velocity, 0, velocity.length);
+            Steps.restoreInto(state, "velocity", velocity);
         }
         java.util.Arrays.fill(stamp, 0L);
         bufferedEpoch = -1;

@@ -1,5 +1,6 @@
 package nclab.optim;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -84,6 +85,52 @@ final class Steps {
             }
             default -> throw new IllegalStateException();
         }
+    }
+
+    /**
+     * Step counter and first objective value, as every optimiser keeps them: the loss check of step t+1 compares
+     * with the first value (the first step compares with itself), and both are saved as state entries
+     * {@code steps} and {@code startLoss}.
+     */
+    static final class Progress {
+        private long steps;
+        private double startLoss = Double.NaN;
+
+        /** Steps taken so far. */
+        long steps() {
+            return steps;
+        }
+
+        /** {@link DivergenceGuard#checkLoss} for the next step's value. */
+        void checkLoss(DivergenceGuard guard, double value) {
+            guard.checkLoss(steps + 1, value, steps == 0 ? value : startLoss);
+        }
+
+        /** Records a committed step with objective value {@code value}. */
+        void advance(double value) {
+            if (steps == 0) {
+                startLoss = value;
+            }
+            steps = steps + 1;
+        }
+
+        /** A fresh ordered state map holding {@code steps} and {@code startLoss}. */
+        Map<String, double[]> state() {
+            Map<String, double[]> m = new LinkedHashMap<>();
+            m.put("steps", scalar(steps));
+            m.put("startLoss", scalar(startLoss));
+            return m;
+        }
+
+        void restore(Map<String, double[]> state) {
+            steps = (long) entry(state, "steps", 1)[0];
+            startLoss = entry(state, "startLoss", 1)[0];
+        }
+    }
+
+    /** Copies the restored entry {@code key} (checked to have target's length) into {@code target}. */
+    static void restoreInto(Map<String, double[]> state, String key, double[] target) {
+        System.arraycopy(entry(state, key, target.length), 0, target, 0, target.length);
     }
 
     static double[] scalar(double v) {
