@@ -1,6 +1,9 @@
 package nclab.optim;
 
+import java.util.Arrays;
+
 import nclab.InvalidInputException;
+import nclab.data.ClassSizes;
 import nclab.linalg.Linalg;
 import nclab.linalg.Svd;
 import nclab.theory.ClassGeometry;
@@ -20,6 +23,31 @@ final class LogitMatrixViews {
     private final double[][] classifiers; // K×r
     private final double[][] columnFeatures; // m×r
 
+    /** Views of a solution stored as {@code columns} (row matrix) in the column form of {@code sizes}, {@code form}. */
+    static LogitMatrixViews of(ClassSizes sizes, ConvexForm form, double[][] columns) {
+        return new LogitMatrixViews(ColumnProblem.of(sizes, form), ColumnProblem.flatten(columns));
+    }
+
+    /** The K×N logit matrix of a solution stored as {@code columns} (no SVD). */
+    static double[][] logits(ClassSizes sizes, ConvexForm form, double[][] columns) {
+        return ColumnProblem.of(sizes, form).logits(ColumnProblem.flatten(columns));
+    }
+
+    /** Class-averaged logits (K×K) of a solution stored as {@code columns} (no SVD). */
+    static double[][] classLogits(ClassSizes sizes, ConvexForm form, double[][] columns) {
+        return ColumnProblem.of(sizes, form).classLogits(ColumnProblem.flatten(columns));
+    }
+
+    /** Smallest sample margin z[y_i,i] − z[c,i] of a solution stored as {@code columns} (no SVD). */
+    static double minMargin(ClassSizes sizes, ConvexForm form, double[][] columns) {
+        return ColumnProblem.of(sizes, form).minMargin(ColumnProblem.flatten(columns));
+    }
+
+    /** Deep copy of a row matrix (the solution records' defensive copies). */
+    static double[][] copy(double[][] m) {
+        return Arrays.stream(m).map(double[]::clone).toArray(double[][]::new);
+    }
+
     LogitMatrixViews(ColumnProblem problem, double[] x) {
         this.problem = problem;
         int k = problem.k;
@@ -27,7 +55,7 @@ final class LogitMatrixViews {
         Svd svd = Linalg.svd(Linalg.matrix(ColumnProblem.toRows(x, k, m)));
         double[] s = svd.s();
         int r = s.length == 0 || s[0] == 0 ? 0 : Linalg.numericalRank(s, RANK_TOLERANCE);
-        sigma = java.util.Arrays.copyOf(s, r);
+        sigma = Arrays.copyOf(s, r);
         DMatrixRMaj u = svd.u();
         DMatrixRMaj p = svd.v();
         classifiers = new double[k][r];

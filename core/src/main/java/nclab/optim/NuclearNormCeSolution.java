@@ -1,7 +1,5 @@
 package nclab.optim;
 
-import java.util.Arrays;
-
 import nclab.data.ClassSizes;
 import nclab.theory.ClassGeometry;
 
@@ -22,12 +20,12 @@ import nclab.theory.ClassGeometry;
 public record NuclearNormCeSolution(ClassSizes sizes, ConvexForm form, double lambda, double[][] columns,
                                     NuclearNormCeCertificate certificate, int iterations, boolean converged) {
     public NuclearNormCeSolution {
-        columns = copy(columns);
+        columns = LogitMatrixViews.copy(columns);
     }
 
     @Override
     public double[][] columns() {
-        return copy(columns);
+        return LogitMatrixViews.copy(columns);
     }
 
     /** F(Ẑ) = L(Ẑ) + λ‖Ẑ‖_*. */
@@ -37,12 +35,12 @@ public record NuclearNormCeSolution(ClassSizes sizes, ConvexForm form, double la
 
     /** The K×N logit matrix Ẑ_λ (samples ordered by class). */
     public double[][] logits() {
-        return problem().logits(ColumnProblem.flatten(columns));
+        return LogitMatrixViews.logits(sizes, form, columns);
     }
 
     /** Class-level logits C (K×K): C[c][l] = average of Ẑ[c][i] over the samples i of class l. */
     public double[][] classLogits() {
-        return problem().classLogits(ColumnProblem.flatten(columns));
+        return LogitMatrixViews.classLogits(sizes, form, columns);
     }
 
     /** Non-zero singular values of Ẑ_λ (decreasing; relative tolerance 1e-9). */
@@ -66,7 +64,7 @@ public record NuclearNormCeSolution(ClassSizes sizes, ConvexForm form, double la
 
     /** min_{i, c≠y_i} Ẑ[y_i,i] − Ẑ[c,i] (Fig. 4b). */
     public double minMargin() {
-        return problem().minMargin(ColumnProblem.flatten(columns));
+        return LogitMatrixViews.minMargin(sizes, form, columns);
     }
 
     /** Class-level geometry of the eq. (8) factors (λ-SELI, spec §6.1). */
@@ -88,15 +86,7 @@ public record NuclearNormCeSolution(ClassSizes sizes, ConvexForm form, double la
         return views().factors(d, lambdaW, lambdaH);
     }
 
-    private ColumnProblem problem() {
-        return ColumnProblem.of(sizes, form);
-    }
-
     private LogitMatrixViews views() {
-        return new LogitMatrixViews(problem(), ColumnProblem.flatten(columns));
-    }
-
-    private static double[][] copy(double[][] m) {
-        return Arrays.stream(m).map(double[]::clone).toArray(double[][]::new);
+        return LogitMatrixViews.of(sizes, form, columns);
     }
 }

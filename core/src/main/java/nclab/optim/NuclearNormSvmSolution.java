@@ -1,7 +1,5 @@
 package nclab.optim;
 
-import java.util.Arrays;
-
 import nclab.data.ClassSizes;
 import nclab.theory.ClassGeometry;
 
@@ -28,22 +26,22 @@ import nclab.theory.ClassGeometry;
 public record NuclearNormSvmSolution(ClassSizes sizes, ConvexForm form, double[][] columns, double nuclearNorm,
                                      double dualBound, double dualityGap, int iterations, boolean converged) {
     public NuclearNormSvmSolution {
-        columns = copy(columns);
+        columns = LogitMatrixViews.copy(columns);
     }
 
     @Override
     public double[][] columns() {
-        return copy(columns);
+        return LogitMatrixViews.copy(columns);
     }
 
     /** The K×N logit matrix Z (samples ordered by class). */
     public double[][] logits() {
-        return problem().logits(ColumnProblem.flatten(columns));
+        return LogitMatrixViews.logits(sizes, form, columns);
     }
 
     /** Class-level logits (K×K): average of Z[c][i] over the samples i of class l. */
     public double[][] classLogits() {
-        return problem().classLogits(ColumnProblem.flatten(columns));
+        return LogitMatrixViews.classLogits(sizes, form, columns);
     }
 
     /** Non-zero singular values of Z (decreasing). */
@@ -53,7 +51,7 @@ public record NuclearNormSvmSolution(ClassSizes sizes, ConvexForm form, double[]
 
     /** Smallest margin Z[y_i,i] − Z[c,i] (1 at the solution). */
     public double minMargin() {
-        return problem().minMargin(ColumnProblem.flatten(columns));
+        return LogitMatrixViews.minMargin(sizes, form, columns);
     }
 
     /** Class-level geometry of the eq. (8) factors of Z (SELI with α = 1 by Theorem 1). */
@@ -66,15 +64,7 @@ public record NuclearNormSvmSolution(ClassSizes sizes, ConvexForm form, double[]
         return views().factors(d, 1, 1);
     }
 
-    private ColumnProblem problem() {
-        return ColumnProblem.of(sizes, form);
-    }
-
     private LogitMatrixViews views() {
-        return new LogitMatrixViews(problem(), ColumnProblem.flatten(columns));
-    }
-
-    private static double[][] copy(double[][] m) {
-        return Arrays.stream(m).map(double[]::clone).toArray(double[][]::new);
+        return LogitMatrixViews.of(sizes, form, columns);
     }
 }
