@@ -14,34 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import nclab.InvalidInputException;
 import nclab.io.Json;
 import nclab.io.NpyArray;
 import nclab.io.Npz;
 
-class SolveRunnerTest {
-    @TempDir
-    Path tmp;
-
-    private static final String CONFIG = "model: test-ufm\nsizes: [6, 4, 2]\nd: 4\nlambda_w: 0.005\nlambda_h: 0.005\n"
-            + "bias: true\noptimizer: gd\nlr: 0.5\nmomentum: 0.9\nsteps: 2000\nseed: 7\nlog_points: 40\n";
-
-    private SolveConfig config(String extra) throws Exception {
-        Path f = Files.createTempFile(tmp, "cfg", ".yaml");
-        Files.writeString(f, CONFIG + extra);
-        return SolveConfig.read(f);
-    }
-
-    private static SolveRunner runner() {
-        return new SolveRunner(TestModels.registry());
-    }
-
-    private static byte[] bytes(Path p) throws Exception {
-        return Files.readAllBytes(p);
-    }
-
+class SolveRunnerTest extends SolveRunFixture {
     @Test
     void writesEveryFileOfARun() throws Exception {
         Path dir = tmp.resolve("run");
