@@ -174,19 +174,12 @@ public final class Sgd implements Optimizer {
 
     @Override
     public Map<String, double[]> state() {
-        Map<String, double[]> m = progress.state();
-        if (momentum.enabled()) {
-            m.put("velocity", velocity.clone());
-        }
-        return m;
+        return Steps.momentumState(progress, momentum, velocity);
     }
 
     @Override
     public void restore(Map<String, double[]> state) {
-        progress.restore(state);
-        if (momentum.enabled()) {
-            Steps.restoreInto(state, "velocity", velocity);
-        }
+        Steps.restoreMomentumState(state, progress, momentum, velocity);
         java.util.Arrays.fill(stamp, 0L);
         bufferedEpoch = -1;
     }

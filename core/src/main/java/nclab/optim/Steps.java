@@ -128,6 +128,23 @@ final class Steps {
         }
     }
 
+    /** {@link Progress#state()} plus, when momentum is on, a copy of the velocity as entry {@code velocity}. */
+    static Map<String, double[]> momentumState(Progress progress, Momentum momentum, double[] velocity) {
+        Map<String, double[]> m = progress.state();
+        if (momentum.enabled()) {
+            m.put("velocity", velocity.clone());
+        }
+        return m;
+    }
+
+    /** Inverse of {@link #momentumState}: restores the progress and, when momentum is on, the velocity. */
+    static void restoreMomentumState(Map<String, double[]> state, Progress progress, Momentum momentum, double[] velocity) {
+        progress.restore(state);
+        if (momentum.enabled()) {
+            restoreInto(state, "velocity", velocity);
+        }
+    }
+
     /** Copies the restored entry {@code key} (checked to have target's length) into {@code target}. */
     static void restoreInto(Map<String, double[]> state, String key, double[] target) {
         System.arraycopy(entry(state, key, target.length), 0, target, 0, target.length);
