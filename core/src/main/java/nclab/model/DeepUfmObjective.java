@@ -1,6 +1,5 @@
 package nclab.model;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -36,7 +35,7 @@ import nclab.theory.TheoryParameters;
  * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
  * the constructor (no allocation per call). Use one instance per thread.
  */
-public final class DeepUfmObjective implements StochasticObjective {
+public final class DeepUfmObjective extends LayerChainObjective {
     /** Non-linearity between the layers. */
     public enum Activation {
         LINEAR, RELU;
@@ -52,21 +51,10 @@ public final class DeepUfmObjective implements StochasticObjective {
         }
     }
 
-    private final ClassSizes sizes;
-    private final int k;
-    private final int n;
-    private final int d;
     private final int layers;
     private final double lambda;
     private final Activation activation;
     private final boolean chainPath;
-    private final int[] label;
-    private final LayerChainLayout blocks;
-    private final ParameterLayout layout;
-    private final int[] layerOffset;
-    /** λ for each of the L layers (one λ on every factor). */
-    private final double[] layerLambda;
-    private final int hOffset;
     private final double[] logits;
     // linear (chain) path
     private final LinearChain chain;
@@ -75,7 +63,6 @@ public final class DeepUfmObjective implements StochasticObjective {
     private final double[][] act;
     private final double[] deltaA;
     private final double[] deltaB;
-    private final SampleBatch sampleBatch;
 
     /**
      * @throws InvalidInputException when d &lt; 1, L &lt; 1, λ is not a finite number &gt; 0 or the activation is null
@@ -86,29 +73,12 @@ public final class DeepUfmObjective implements StochasticObjective {
 
     /** {@code chainPath = false} forces the layer-by-layer pass for the linear model (tests compare both). */
     DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation, boolean chainPath) {
-        InvalidInputException.require(sizes != null, "class sizes are required");
-        InvalidInputException.require(layers >= 1, "number of layers L must be >= 1, got L = " + layers);
-        InvalidInputException.require(d >= 1, "feature dimension d must be >= 1, got d = " + d);
-        InvalidInputException.requirePositive("lambda", lambda);
-        InvalidInputException.require(activation != null, "activation is required (linear or relu)");
-        InvalidInputException.require(!chainPath || activation == Activation.LINEAR, "the chain path is linear only");
-        this.sizes = sizes;
-        this.k = sizes.k();
-        this.label = ModelKernels.labels(sizes);
-        this.n = label.length;
-        this.d = d;
+        super(checked(sizes, d, layers, lambda, activation, chainPath), d, uniform(layers, lambda), lambda, false);
         this.layers = layers;
         this.lambda = lambda;
         this.activation = activation;
         this.chainPath = chainPath;
-        this.blocks = new LayerChainLayout(k, n, d, layers, false);
-        this.layout = blocks.layout;
-        this.layerOffset = blocks.layerOffset;
-        this.hOffset = blocks.hOffset;
-        this.layerLambda = new double[layers];
-        Arrays.fill(layerLambda, lambda);
         this.logits = new double[n * k];
-        this.sampleBatch = new SampleBatch(n, d);
         if (chainPath) {
             this.chain = new LinearChain(k, d, layerOffset);
             this.dA = new double[k * d];
@@ -124,6 +94,18 @@ public final class DeepUfmObjective implements StochasticObjective {
         }
     }
 
+    /** Validates the constructor arguments (before the superclass uses them); returns {@code sizes}. */
+    private static ClassSizes checked(ClassSizes sizes, int d, int layers, double lambda, Activation activation,
+                                      boolean chainPath) {
+        InvalidInputException.require(sizes != null, "class sizes are required");
+        InvalidInputException.require(layers >= 1, "number of layers L must be >= 1, got L = " + layers);
+        InvalidInputException.require(d >= 1, "feature dimension d must be >= 1, got d = " + d);
+        InvalidInputException.requirePositive("lambda", lambda);
+        InvalidInputException.require(activation != null, "activation is required (linear or relu)");
+        InvalidInputException.require(!chainPath || activation == Activation.LINEAR, "the chain path is linear only");
+        return sizes;
+    }
+
     /**
      * The objective for {@code nclab theory deep-ufm}'s parameters: L = {@code --layers} (default
      * {@link DeepUfmGeometry#DEFAULT_LAYERS}), λ = {@code --lambda} (required).
@@ -137,23 +119,6 @@ public final class DeepUfmObjective implements StochasticObjective {
         return "deep-ufm";
     }
 
-    @Override
-    public ParameterLayout layout() {
-        return layout;
-    }
-
-    public ClassSizes sizes() {
-        return sizes;
-    }
-
-    public int layers() {
-        return layers;
-    }
-
-    public int width() {
-        return d;
-    }
-
     public double lambda() {
         return lambda;
     }
@@ -162,76 +127,20 @@ public final class DeepUfmObjective implements StochasticObjective {
         return activation;
     }
 
-    @Override
-    public double valueAndGradient(double[] x, double[] grad) {
-        ModelKernels.requireLength(x, layout.size(), "x");
-        ModelKernels.requireLength(grad, layout.size(), "grad");
-        double value = forward(x, x, hOffset, n, label);
-        backward(x, x, hOffset, n, grad, grad, hOffset);
-        value += sharedRidge(x, grad);
-        value += ModelKernels.addRidge(x, grad, hOffset, n * d, lambda);
-        return value;
-    }
-
     /** 𝓛(x) by the forward pass alone (no gradient, no allocation). */
     @Override
     public double value(double[] x) {
         ModelKernels.requireLength(x, layout.size(), "x");
         double reg = ModelKernels.squaredNorm(x, 0, layout.size());
-        return forward(x, x, hOffset, n, label) + 0.5 * lambda * reg;
-    }
-
-    /** Number of samples N. */
-    @Override
-    public int samples() {
-        return n;
-    }
-
-    /** Flat index of sample i's feature row h_i. */
-    @Override
-    public int sampleOffset(int i) {
-        return hOffset + i * d;
-    }
-
-    /** Private parameters per sample: d. */
-    @Override
-    public int sampleWidth() {
-        return d;
-    }
-
-    /** The weight blocks W1..WL, one {offset, length} range (they are stored before H). */
-    @Override
-    public int[][] sharedRanges() {
-        return blocks.sharedRanges();
-    }
-
-    /**
-     * Minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [CE_i + (Nλ/2)‖h_i‖²] + (λ/2) Σ_l ‖W_l‖² over the samples
-     * batch[from..to) (duplicates allowed, B ≤ N), an unbiased estimate of 𝓛 for uniform batches, and its gradient.
-     * Writes only the W blocks and the batch rows of {@code grad}; costs O(B) per layer, not O(N).
-     */
-    @Override
-    public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
-        int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
-        double[] rows = sampleBatch.rows;
-        double[] gRows = sampleBatch.gradRows;
-        double value = forward(x, rows, 0, m, sampleBatch.labels);
-        backward(x, rows, 0, m, grad, gRows, 0);
-        double rowRidge = lambda * n / m;
-        double h2 = sampleBatch.addRowRidge(m, rowRidge);
-        sampleBatch.scatter(grad, hOffset, batch, from, to);
-        return value + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
-    }
-
-    private double sharedRidge(double[] x, double[] grad) {
-        return blocks.addLayerRidge(x, grad, layerLambda);
+        return fit(x, x, hOffset, n, label) + 0.5 * lambda * reg;
     }
 
     /**
      * Mean cross-entropy (1/m) Σ CE over the m feature rows hs[hOff..] with labels lab; leaves G = (P − Y)/m in
      * {@code logits} and, on the layered path, the activations in {@code act} (on the chain path, A in the chain).
      */
-    private double forward(double[] x, double[] hs, int hOff, int m, int[] lab) {
+    @Override
+    double fit(double[] x, double[] hs, int hOff, int m, int[] lab) {
         if (chainPath) {
             double[] a = chain.product(x);
             ModelKernels.multiplyTransB(hs, hOff, m, d, a, 0, k, logits, 0);
@@ -257,10 +166,11 @@ public final class DeepUfmObjective implements StochasticObjective {
     }
 
     /**
-     * Back-propagates G (in {@code logits}) for the m rows of the last {@link #forward}: overwrites the W blocks of
+     * Back-propagates G (in {@code logits}) for the m rows of the last {@link #fit}: overwrites the W blocks of
      * {@code grad} and writes ∂/∂h (without the ridge) into gH[gHOff..] (m×d).
      */
-    private void backward(double[] x, double[] hs, int hOff, int m, double[] grad, double[] gH, int gHOff) {
+    @Override
+    void backward(double[] x, double[] hs, int hOff, int m, double[] grad, double[] gH, int gHOff) {
         if (chainPath) {
             double[] a = chain.lastProduct();
             ModelKernels.multiply(logits, 0, m, k, a, 0, d, gH, gHOff);

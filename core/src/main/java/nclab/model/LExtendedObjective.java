@@ -1,6 +1,5 @@
 package nclab.model;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
@@ -34,27 +33,15 @@ import nclab.theory.TheoryParameters;
  * <p>Not thread-safe: {@link #valueAndGradient} and {@link #batchValueAndGradient} use workspaces allocated once by
  * the constructor (no allocation per call). Use one instance per thread.
  */
-public final class LExtendedObjective implements StochasticObjective {
+public final class LExtendedObjective extends LayerChainObjective {
     /** Default initial standard deviation times √d (pitfalls.md: ≥ 1.5 reaches the global minimum). */
     public static final double DEFAULT_INIT_STD_TIMES_SQRT_D = 1.6;
 
-    private final ClassSizes sizes;
-    private final int k;
-    private final int n;
-    private final int d;
-    private final double[] lambdaW;
     private final double lambdaH;
     private final boolean bias;
-    private final int[] label;
-    private final LayerChainLayout blocks;
-    private final ParameterLayout layout;
-    private final int[] layerOffset;
-    private final int hOffset;
-    private final int bOffset;
     private final LinearChain chain;
     private final double[] residual;
     private final double[] dA;
-    private final SampleBatch sampleBatch;
 
     /** L layers sharing one λ_W (the paper's experiments and {@link nclab.theory.TheoryParameters}). */
     public LExtendedObjective(ClassSizes sizes, int d, int layers, double lambdaW, double lambdaH, boolean bias) {
@@ -68,6 +55,16 @@ public final class LExtendedObjective implements StochasticObjective {
      *                               target has rank K − 1) / d &lt; K (bias-free, rank K): Theorem 4.3 assumes no rank cap
      */
     public LExtendedObjective(ClassSizes sizes, int d, double[] lambdaW, double lambdaH, boolean bias) {
+        super(checked(sizes, d, lambdaW, lambdaH, bias), d, lambdaW.clone(), lambdaH, bias);
+        this.lambdaH = lambdaH;
+        this.bias = bias;
+        this.chain = new LinearChain(k, d, layerOffset);
+        this.residual = new double[n * k];
+        this.dA = new double[k * d];
+    }
+
+    /** Validates the constructor arguments (before the superclass uses them); returns {@code sizes}. */
+    private static ClassSizes checked(ClassSizes sizes, int d, double[] lambdaW, double lambdaH, boolean bias) {
         InvalidInputException.require(sizes != null, "class sizes are required");
         InvalidInputException.require(lambdaW != null && lambdaW.length >= 1,
                 "number of layers L must be >= 1, got L = " + (lambdaW == null ? 0 : lambdaW.length));
@@ -76,33 +73,11 @@ public final class LExtendedObjective implements StochasticObjective {
             InvalidInputException.requirePositive(layers == 1 ? "lambda_W" : "lambda_W" + (j + 1), lambdaW[j]);
         }
         InvalidInputException.requirePositive("lambda_H", lambdaH);
-        this.sizes = sizes;
-        this.k = sizes.k();
+        int k = sizes.k();
         int minWidth = bias ? k - 1 : k;
         InvalidInputException.require(d >= minWidth, "feature dimension d must be >= " + (bias ? "K-1 = " : "K = ")
                 + minWidth + " for the lext model" + (bias ? "" : " without bias") + ", got d = " + d);
-        this.label = ModelKernels.labels(sizes);
-        this.n = label.length;
-        this.d = d;
-        this.lambdaW = lambdaW.clone();
-        this.lambdaH = lambdaH;
-        this.bias = bias;
-        this.blocks = new LayerChainLayout(k, n, d, layers, bias);
-        this.layout = blocks.layout;
-        this.layerOffset = blocks.layerOffset;
-        this.hOffset = blocks.hOffset;
-        this.bOffset = blocks.bOffset;
-        this.chain = new LinearChain(k, d, layerOffset);
-        this.residual = new double[n * k];
-        this.dA = new double[k * d];
-        this.sampleBatch = new SampleBatch(n, d);
-    }
-
-    private static double[] uniform(int layers, double lambdaW) {
-        InvalidInputException.require(layers >= 1, "number of layers L must be >= 1, got L = " + layers);
-        double[] l = new double[layers];
-        Arrays.fill(l, lambdaW);
-        return l;
+        return sizes;
     }
 
     /**
@@ -119,25 +94,8 @@ public final class LExtendedObjective implements StochasticObjective {
         return "lext";
     }
 
-    @Override
-    public ParameterLayout layout() {
-        return layout;
-    }
-
-    public ClassSizes sizes() {
-        return sizes;
-    }
-
-    public int layers() {
-        return lambdaW.length;
-    }
-
-    public int width() {
-        return d;
-    }
-
     public double[] lambdaW() {
-        return lambdaW.clone();
+        return layerLambda.clone();
     }
 
     public double lambdaH() {
@@ -148,79 +106,23 @@ public final class LExtendedObjective implements StochasticObjective {
         return bias;
     }
 
-    @Override
-    public double valueAndGradient(double[] x, double[] grad) {
-        ModelKernels.requireLength(x, layout.size(), "x");
-        ModelKernels.requireLength(grad, layout.size(), "grad");
-        double value = residual(x, x, hOffset, n, label);
-        backward(x, x, hOffset, n, grad, grad, hOffset);
-        value += sharedRidge(x, grad);
-        value += ModelKernels.addRidge(x, grad, hOffset, n * d, lambdaH);
-        return value;
-    }
-
     /** f(x) without the gradient (no allocation). */
     @Override
     public double value(double[] x) {
         ModelKernels.requireLength(x, layout.size(), "x");
-        double value = residual(x, x, hOffset, n, label);
-        for (int j = 0; j < lambdaW.length; j++) {
-            value += 0.5 * lambdaW[j] * ModelKernels.squaredNorm(x, layerOffset[j], blocks.layerRows(j) * d);
+        double value = fit(x, x, hOffset, n, label);
+        for (int j = 0; j < layerLambda.length; j++) {
+            value += 0.5 * layerLambda[j] * ModelKernels.squaredNorm(x, layerOffset[j], layerRows(j) * d);
         }
         return value + 0.5 * lambdaH * ModelKernels.squaredNorm(x, hOffset, n * d);
-    }
-
-    /** Number of samples N. */
-    @Override
-    public int samples() {
-        return n;
-    }
-
-    /** Flat index of sample i's feature row h_i. */
-    @Override
-    public int sampleOffset(int i) {
-        return hOffset + i * d;
-    }
-
-    /** Private parameters per sample: d. */
-    @Override
-    public int sampleWidth() {
-        return d;
-    }
-
-    /** The weight blocks W1..WL and, with a bias, b, as {offset, length} ranges. */
-    @Override
-    public int[][] sharedRanges() {
-        return blocks.sharedRanges();
-    }
-
-    /**
-     * Minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [½‖A h_i + b − y_i‖² + (Nλ_H/2)‖h_i‖²] + Σ_j (λ_{W_j}/2)‖W_j‖² over the
-     * samples batch[from..to) (duplicates allowed, B ≤ N), an unbiased estimate of f for uniform batches, and its
-     * gradient. Writes only the shared entries and the batch rows of {@code grad}.
-     */
-    @Override
-    public double batchValueAndGradient(double[] x, int[] batch, int from, int to, double[] grad) {
-        int m = sampleBatch.gather(x, hOffset, label, batch, from, to);
-        double[] rows = sampleBatch.rows;
-        double[] gRows = sampleBatch.gradRows;
-        double value = residual(x, rows, 0, m, sampleBatch.labels);
-        backward(x, rows, 0, m, grad, gRows, 0);
-        double rowRidge = lambdaH * n / m;
-        double h2 = sampleBatch.addRowRidge(m, rowRidge);
-        sampleBatch.scatter(grad, hOffset, batch, from, to);
-        return value + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
-    }
-
-    private double sharedRidge(double[] x, double[] grad) {
-        return blocks.addLayerRidge(x, grad, lambdaW);
     }
 
     /**
      * The MSE term 1/(2m) Σ_i ‖A h_i + b − y_i‖² over the m feature rows hs[hOff..] with labels lab; leaves
      * R = (A h_i + b − y_i)/m (m×K, row per sample) in {@code residual}.
      */
-    private double residual(double[] x, double[] hs, int hOff, int m, int[] lab) {
+    @Override
+    double fit(double[] x, double[] hs, int hOff, int m, int[] lab) {
         double[] a = chain.product(x);
         ModelKernels.multiplyTransB(hs, hOff, m, d, a, 0, k, residual, 0);
         double fit = 0;
@@ -237,10 +139,11 @@ public final class LExtendedObjective implements StochasticObjective {
     }
 
     /**
-     * For the last {@link #residual}: overwrites the W blocks and b of {@code grad} and writes ∂/∂h (without the
+     * For the last {@link #fit}: overwrites the W blocks and b of {@code grad} and writes ∂/∂h (without the
      * ridge) into gH[gHOff..] (m×d).
      */
-    private void backward(double[] x, double[] hs, int hOff, int m, double[] grad, double[] gH, int gHOff) {
+    @Override
+    void backward(double[] x, double[] hs, int hOff, int m, double[] grad, double[] gH, int gHOff) {
         if (bias) {
             // ∂f/∂b = R·1
             for (int c = 0; c < k; c++) {
