@@ -61,17 +61,21 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs the analysis with the options already set, printing to the given streams; returns the exit code 0. */
+    int run(java.io.PrintWriter out, java.io.PrintWriter err) {
         long start = System.nanoTime();
         AnalysisInputs inputs = AnalysisInputs.load(features, labels, weights, bias);
         double load = (System.nanoTime() - start) * 1e-9;
         CollapseAnalysis analysis = inputs.analyse(new CollapseAnalysis.Options(lambdaW, lambdaH, eW, eH));
         if (timing) {
             var t = analysis.timings();
-            spec.commandLine().getErr().printf("timing: load labels+W %.3f s, feature scan %.3f s, metrics %.3f s, "
+            err.printf("timing: load labels+W %.3f s, feature scan %.3f s, metrics %.3f s, "
                     + "theory %.3f s, in-process total %.3f s%n", load, t.get("scan"), t.get("metrics"), t.get("theory"),
                     (System.nanoTime() - start) * 1e-9);
         }
-        var out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("features", features.toString());

@@ -362,7 +362,7 @@ public final class CollapseScan {
             for (int j = 0; j < d; j++) {
                 double e = src[off + j] - means[mu + j];
                 dst[off + j] = e;
-                sq += e * e;
+                sq = Math.fma(e, e, sq);
             }
             return sq;
         }
@@ -455,14 +455,14 @@ public final class CollapseScan {
                 double y1 = b[b1 + t];
                 double y2 = b[b2 + t];
                 double y3 = b[b3 + t];
-                s00 += x0 * y0;
-                s01 += x0 * y1;
-                s02 += x0 * y2;
-                s03 += x0 * y3;
-                s10 += x1 * y0;
-                s11 += x1 * y1;
-                s12 += x1 * y2;
-                s13 += x1 * y3;
+                s00 = Math.fma(x0, y0, s00);
+                s01 = Math.fma(x0, y1, s01);
+                s02 = Math.fma(x0, y2, s02);
+                s03 = Math.fma(x0, y3, s03);
+                s10 = Math.fma(x1, y0, s10);
+                s11 = Math.fma(x1, y1, s11);
+                s12 = Math.fma(x1, y2, s12);
+                s13 = Math.fma(x1, y3, s13);
             }
             out[o] = s00;
             out[o + 1] = s01;
@@ -487,10 +487,10 @@ public final class CollapseScan {
                 double x1 = a[a1 + t];
                 double y0 = b[b0 + t];
                 double y1 = b[b1 + t];
-                s00 += x0 * y0;
-                s01 += x0 * y1;
-                s10 += x1 * y0;
-                s11 += x1 * y1;
+                s00 = Math.fma(x0, y0, s00);
+                s01 = Math.fma(x0, y1, s01);
+                s10 = Math.fma(x1, y0, s10);
+                s11 = Math.fma(x1, y1, s11);
             }
             out[o] = s00;
             out[o + 1] = s01;
@@ -501,7 +501,7 @@ public final class CollapseScan {
         private static double dot(double[] a, int a0, double[] b, int b0, int d) {
             double s = 0;
             for (int t = 0; t < d; t++) {
-                s += a[a0 + t] * b[b0 + t];
+                s = Math.fma(a[a0 + t], b[b0 + t], s);
             }
             return s;
         }
