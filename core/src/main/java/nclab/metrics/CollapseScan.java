@@ -75,6 +75,7 @@ public final class CollapseScan {
         InvalidInputException.require(bias == null || (w != null && bias.length == k),
                 "bias has " + (bias == null ? 0 : bias.length) + " entries but W has K = " + k + " rows");
         validate(h, labels, k);
+        NativeProducts.startLoading(); // overlaps pass 1
         int n = h.rows();
         int d = h.cols();
         List<MeanPart> meanParts = overChunks(h, c -> new MeanPart(labels, k, d));
@@ -102,7 +103,7 @@ public final class CollapseScan {
         }
         double[][] basis = meanSpanBasis(means);
         int r = basis.length;
-        Shared shared = new Shared(labels, k, d, r, means, basis, w, bias);
+        Shared shared = new Shared(labels, k, d, r, means, basis, w, bias, NativeProducts.get());
         List<SpreadPart> spreadParts = overChunks(h, c -> new SpreadPart(shared));
         double[] cSum = new double[r * r];
         double trace = 0;
@@ -237,8 +238,11 @@ public final class CollapseScan {
         final double[] bias;       // K or null
         final double[] nearestBase; // [y][k]: ‖μ_k − μ_y‖²
         final double[] nearestSlope; // [y][k][a]: −2 (Pᵀ(μ_k − μ_y))_a
+        final dev.ludovic.netlib.blas.BLAS blas; // native products, or null for the Java kernel
 
-        Shared(int[] labels, int k, int d, int r, double[][] means, double[][] basis, double[][] w, double[] bias) {
+        Shared(int[] labels, int k, int d, int r, double[][] means, double[][] basis, double[][] w, double[] bias,
+               dev.ludovic.netlib.blas.BLAS blas) {
+            this.blas = blas;
             this.labels = labels;
             this.k = k;
             this.d = d;
@@ -337,7 +341,7 @@ public final class CollapseScan {
             for (int b = 0; b < count; b++) {
                 trace += centre(block, centred, b * d, s.means, s.labels[first + b] * d, d);
             }
-            Kernels.multiplyTransB(centred, count, s.basisT, r, d, projected);
+            multiplyTransB(centred, count, s.basisT, r, d, projected);
             for (int b = 0; b < count; b++) {
                 int o = b * r;
                 for (int a = 0; a < r; a++) {
@@ -349,10 +353,19 @@ public final class CollapseScan {
                 }
             }
             if (logits != null) {
-                Kernels.multiplyTransB(block, count, s.w, s.k, d, logits);
+                multiplyTransB(block, count, s.w, s.k, d, logits);
                 for (int b = 0; b < count; b++) {
                     classify(s.labels[first + b], b);
                 }
+            }
+        }
+
+        /** out = A Bᵀ (A n×d, B m×d, row-major) by the native BLAS when it loaded, else by {@link Kernels}. */
+        private void multiplyTransB(double[] a, int n, double[] b, int m, int d, double[] out) {
+            if (s.blas == null) {
+                Kernels.multiplyTransB(a, n, b, m, d, out);
+            } else {
+                NativeProducts.multiplyTransB(s.blas, a, n, b, m, d, out);
             }
         }
 
@@ -397,6 +410,97 @@ public final class CollapseScan {
             if (pred == y) {
                 correct++;
                 perClass[pred]++;
+            }
+        }
+    }
+
+    /**
+     * Native double-precision products (the system BLAS, OpenBLAS here, through dev.ludovic.netlib's JNI
+     * binding): about five times faster than {@link Kernels} in a run of a second, where the Java kernel spends
+     * much of its time before and in just-in-time compilation. The binding is loaded once per JVM on a
+     * background thread started with the first scan (it overlaps pass 1; loading takes about 0.08 s) and used
+     * for pass 2 when it loaded; without a native BLAS (or with {@code -Dnclab.nativeBlas=false}) pass 2 uses
+     * {@link Kernels}. The binding's class is instantiated directly, so its loader prints no warning about
+     * the Java implementations it would otherwise also try.
+     *
+     * <p>Determinism: every product is one dgemm call per sub-block of rows, the same calls whatever the number
+     * of scan threads, and each call is small enough (m·n·k ≤ {@value #SINGLE_THREAD_WORK}) for OpenBLAS to run
+     * it on the calling thread alone (products too wide for that use {@link Kernels}), so the results are
+     * bit-identical across runs and thread counts (they differ from the Java kernel's in the last bits:
+     * another summation order).
+     */
+    static final class NativeProducts {
+        /** OpenBLAS runs a dgemm of at most this many multiply-adds (65536 × 4) on the calling thread. */
+        static final int SINGLE_THREAD_WORK = 1 << 18;
+        private static final Object LOCK = new Object();
+        private static Thread loader;
+        private static volatile dev.ludovic.netlib.blas.BLAS blas;
+
+        private NativeProducts() {
+        }
+
+        /** Starts loading the native binding on a daemon thread (once per JVM). */
+        static void startLoading() {
+            synchronized (LOCK) {
+                if (loader != null || !Boolean.parseBoolean(System.getProperty("nclab.nativeBlas", "true"))) {
+                    return;
+                }
+                loader = new Thread(NativeProducts::load, "nclab-blas-loader");
+                loader.setDaemon(true);
+                loader.start();
+            }
+        }
+
+        private static void load() {
+            try {
+                Class<?> jni = Class.forName("dev.ludovic.netlib.blas.JNIBLAS");
+                java.lang.reflect.Method instance = jni.getMethod("getInstance");
+                instance.setAccessible(true);
+                dev.ludovic.netlib.blas.BLAS loaded = (dev.ludovic.netlib.blas.BLAS) instance.invoke(null);
+                double[] probe = new double[1];
+                loaded.dgemm("T", "N", 1, 1, 1, 1.0, new double[] {2}, 1, new double[] {3}, 1, 0.0, probe, 1);
+                if (probe[0] == 6) {
+                    blas = loaded;
+                }
+            } catch (Throwable missing) { // no native library, or a binding that cannot load: use the Java kernel
+                blas = null;
+            }
+        }
+
+        /** The loaded binding after waiting for the loader, or null when there is none. */
+        static dev.ludovic.netlib.blas.BLAS get() {
+            Thread t;
+            synchronized (LOCK) {
+                t = loader;
+            }
+            if (t == null) {
+                return null;
+            }
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            return blas;
+        }
+
+        /**
+         * out[i·m + j] = Σ_t a[i·d + t]·b[j·d + t] for i &lt; n, j &lt; m, by dgemm calls of at most
+         * {@value #SINGLE_THREAD_WORK} multiply-adds, or by {@link Kernels} when one row needs more.
+         */
+        static void multiplyTransB(dev.ludovic.netlib.blas.BLAS blas, double[] a, int n, double[] b, int m, int d,
+                                   double[] out) {
+            long perRow = (long) m * d;
+            if (perRow > SINGLE_THREAD_WORK) {
+                Kernels.multiplyTransB(a, n, b, m, d, out);
+                return;
+            }
+            int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));
+            for (int i = 0; i < n; i += step) {
+                int rows = Math.min(step, n - i);
+                // column-major view: out (m × rows, ld m) = bᵀ (b is d × m, ld d) · a (d × rows, ld d)
+                blas.dgemm("T", "N", m, rows, d, 1.0, b, 0, d, a, i * d, d, 0.0, out, i * m, m);
             }
         }
     }
