@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import nclab.io.Json;
 import nclab.metrics.CollapseAnalysis;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,7 +79,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("features", features.toString());
             m.putAll(analysis.toMap());
-            out.println(Json.toPrettyString(m));
+            out.println(PrettyJson.toPrettyString(m));
         } else {
             out.print(AnalysisText.of(analysis));
         }
