@@ -66,6 +66,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     /** Runs the analysis with the options already set, printing to the given streams; returns the exit code 0. */
     int run(java.io.PrintWriter out, java.io.PrintWriter err) {
         long start = System.nanoTime();
+        nclab.metrics.CollapseScan.prepare(); // native products load while the labels and W are read
         AnalysisInputs inputs = AnalysisInputs.load(features, labels, weights, bias);
         double load = (System.nanoTime() - start) * 1e-9;
         CollapseAnalysis analysis = inputs.analyse(new CollapseAnalysis.Options(lambdaW, lambdaH, eW, eH));

@@ -133,6 +133,15 @@ public final class CollapseScan {
         return new CollapseScan(stats, agreement, classifier);
     }
 
+    /**
+     * Starts loading the native products on a background thread (see {@link NativeProducts}) so that they are
+     * ready when a scan reaches pass 2; a caller that first reads its inputs (labels, classifier) on one thread
+     * calls this before, to overlap the two. Optional: {@link #run} starts the loading itself.
+     */
+    public static void prepare() {
+        NativeProducts.startLoading();
+    }
+
     static void validate(FeatureRows h, int[] labels, int k) {
         InvalidInputException.require(k >= 2, "number of classes K must be >= 2, got " + k);
         InvalidInputException.require(h.rows() == labels.length,
