@@ -44,6 +44,32 @@ public final class CollapseScan {
         this.classifier = classifier;
     }
 
+    /**
+     * A feature source that can also hand out its rows as stored in float32, without widening them to
+     * double first (a float32 {@code .npy} file): the scan then widens each value inside its own loops,
+     * one pass over the block less. The values seen are the same, so are the results, bit for bit.
+     */
+    public interface Float32Rows {
+        /** Whether the rows are stored in float32 (only then may {@link #scanFloatBlocks} be called). */
+        boolean storedAsFloat32();
+
+        /**
+         * As {@link FeatureRows#scanBlocks}, with the block as the stored float32 values; safe to call from
+         * several threads at once.
+         */
+        void scanFloatBlocks(int from, int to, int blockRows, FloatBlockVisitor visitor);
+    }
+
+    /** Receives a block of float32 rows (row-major, reused between calls). */
+    @FunctionalInterface
+    public interface FloatBlockVisitor {
+        void visit(int first, int count, float[] block);
+    }
+
+    /** An accumulator of one chunk that takes double or float32 blocks. */
+    interface ChunkAccumulator extends FeatureRows.BlockVisitor, FloatBlockVisitor {
+    }
+
     /** Whether the predictions were counted with exactly this classifier (false when none was given). */
     boolean scannedWith(double[][] w) {
         return classifier != null && java.util.Arrays.deepEquals(classifier, w);
@@ -176,7 +202,7 @@ public final class CollapseScan {
      * sequential scan routes each block to its chunk's accumulator (blocks never straddle chunks, so both
      * ways see the same blocks).
      */
-    static <A extends FeatureRows.BlockVisitor> List<A> overChunks(FeatureRows h, IntFunction<A> accumulator) {
+    static <A extends ChunkAccumulator> List<A> overChunks(FeatureRows h, IntFunction<A> accumulator) {
         int n = h.rows();
         int chunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
         List<A> parts = new ArrayList<>(chunks);
@@ -186,14 +212,21 @@ public final class CollapseScan {
         int threads = Math.min(chunks, Runtime.getRuntime().availableProcessors());
         if (!h.supportsRangeScan() || threads <= 1) {
             h.scanBlocks(0, n, BLOCK_ROWS, (first, count, block) ->
-                    parts.get(first / CHUNK_ROWS).visit(first, count, block));
+                    ((FeatureRows.BlockVisitor) parts.get(first / CHUNK_ROWS)).visit(first, count, block));
             return parts;
         }
         AtomicInteger next = new AtomicInteger();
         Throwable[] failure = new Throwable[threads];
+        Float32Rows floats = h instanceof Float32Rows f && f.storedAsFloat32() ? f : null;
         Runnable worker = () -> {
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                h.scanBlocks(c * CHUNK_ROWS, Math.min(n, (c + 1) * CHUNK_ROWS), BLOCK_ROWS, parts.get(c));
+                int from = c * CHUNK_ROWS;
+                int to = Math.min(n, (c + 1) * CHUNK_ROWS);
+                if (floats != null) {
+                    floats.scanFloatBlocks(from, to, BLOCK_ROWS, parts.get(c));
+                } else {
+                    h.scanBlocks(from, to, BLOCK_ROWS, (FeatureRows.BlockVisitor) parts.get(c));
+                }
             }
         };
         Thread[] pool = new Thread[threads - 1];
@@ -293,7 +326,7 @@ public final class CollapseScan {
     }
 
     /** Pass 1 accumulator of one chunk: counts and class sums. */
-    private static final class MeanPart implements FeatureRows.BlockVisitor {
+    private static final class MeanPart implements ChunkAccumulator {
         final int[] labels;
         final int d;
         final int[] counts;
@@ -315,6 +348,29 @@ public final class CollapseScan {
             }
         }
 
+        @Override
+        public void visit(int first, int count, float[] block) {
+            for (int b = 0; b < count; b++) {
+                int y = labels[first + b];
+                counts[y]++;
+                addRow(block, b * d, sums, y * d, d);
+            }
+        }
+
+        /** As {@link #addRow(double[], int, double[], int, int)}, widening each float to double. */
+        private static void addRow(float[] src, int from, double[] dst, int to, int d) {
+            int j = 0;
+            for (; j + 4 <= d; j += 4) {
+                dst[to + j] += src[from + j];
+                dst[to + j + 1] += src[from + j + 1];
+                dst[to + j + 2] += src[from + j + 2];
+                dst[to + j + 3] += src[from + j + 3];
+            }
+            for (; j < d; j++) {
+                dst[to + j] += src[from + j];
+            }
+        }
+
         /** dst[to + j] += src[from + j] for j &lt; d, unrolled by four (see {@link SpreadPart#centre}). */
         private static void addRow(double[] src, int from, double[] dst, int to, int d) {
             int j = 0;
@@ -331,9 +387,10 @@ public final class CollapseScan {
     }
 
     /** Pass 2 accumulator of one chunk: C, tr Σ_W (both times N) and the agreement counts. */
-    private static final class SpreadPart implements FeatureRows.BlockVisitor {
+    private static final class SpreadPart implements ChunkAccumulator {
         final Shared s;
         final double[] centred;
+        double[] wide; // the float32 block widened, for the logits
         final double[] projected;
         final double[] logits;
         final double[] c;
@@ -352,12 +409,30 @@ public final class CollapseScan {
         }
 
         @Override
+        public void visit(int first, int count, float[] block) {
+            int d = s.d;
+            if (wide == null) {
+                wide = new double[BLOCK_ROWS * d];
+            }
+            for (int b = 0; b < count; b++) {
+                trace += centre(block, wide, centred, b * d, s.means, s.labels[first + b] * d, d);
+            }
+            products(first, count, wide);
+        }
+
+        @Override
         public void visit(int first, int count, double[] block) {
             int d = s.d;
-            int r = s.r;
             for (int b = 0; b < count; b++) {
                 trace += centre(block, centred, b * d, s.means, s.labels[first + b] * d, d);
             }
+            products(first, count, block);
+        }
+
+        /** Pass 2 after centring: z = Pᵀe and C, then logits and their comparisons with the labels. */
+        private void products(int first, int count, double[] block) {
+            int d = s.d;
+            int r = s.r;
             multiplyTransB(centred, count, s.basisT, r, d, projected);
             for (int b = 0; b < count; b++) {
                 int o = b * r;
@@ -384,6 +459,45 @@ public final class CollapseScan {
             } else {
                 NativeProducts.multiplyTransB(s.blas, a, n, b, m, d, out);
             }
+        }
+
+        /**
+         * As {@link #centre(double[], double[], int, double[], int, int)} for a float32 row, also storing the
+         * row widened to double in {@code wide}: the same values, so the same results.
+         */
+        private static double centre(float[] src, double[] wide, double[] dst, int off, double[] means, int mu, int d) {
+            double sq = 0;
+            int j = 0;
+            for (; j + 4 <= d; j += 4) {
+                double x0 = src[off + j];
+                double x1 = src[off + j + 1];
+                double x2 = src[off + j + 2];
+                double x3 = src[off + j + 3];
+                wide[off + j] = x0;
+                wide[off + j + 1] = x1;
+                wide[off + j + 2] = x2;
+                wide[off + j + 3] = x3;
+                double e0 = x0 - means[mu + j];
+                double e1 = x1 - means[mu + j + 1];
+                double e2 = x2 - means[mu + j + 2];
+                double e3 = x3 - means[mu + j + 3];
+                dst[off + j] = e0;
+                dst[off + j + 1] = e1;
+                dst[off + j + 2] = e2;
+                dst[off + j + 3] = e3;
+                sq = Math.fma(e0, e0, sq);
+                sq = Math.fma(e1, e1, sq);
+                sq = Math.fma(e2, e2, sq);
+                sq = Math.fma(e3, e3, sq);
+            }
+            for (; j < d; j++) {
+                double x = src[off + j];
+                wide[off + j] = x;
+                double e = x - means[mu + j];
+                dst[off + j] = e;
+                sq = Math.fma(e, e, sq);
+            }
+            return sq;
         }
 
         /**
