@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import nclab.io.Json;
 import nclab.metrics.CollapseAnalysis;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,22 +60,27 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs the analysis with the options already set, printing to the given streams; returns the exit code 0. */
+    int run(java.io.PrintWriter out, java.io.PrintWriter err) {
         long start = System.nanoTime();
+        nclab.metrics.CollapseScan.prepare(); // native products load while the labels and W are read
         AnalysisInputs inputs = AnalysisInputs.load(features, labels, weights, bias);
         double load = (System.nanoTime() - start) * 1e-9;
         CollapseAnalysis analysis = inputs.analyse(new CollapseAnalysis.Options(lambdaW, lambdaH, eW, eH));
         if (timing) {
             var t = analysis.timings();
-            spec.commandLine().getErr().printf("timing: load labels+W %.3f s, feature scan %.3f s, metrics %.3f s, "
+            err.printf("timing: load labels+W %.3f s, feature scan %.3f s, metrics %.3f s, "
                     + "theory %.3f s, in-process total %.3f s%n", load, t.get("scan"), t.get("metrics"), t.get("theory"),
                     (System.nanoTime() - start) * 1e-9);
         }
-        var out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("features", features.toString());
             m.putAll(analysis.toMap());
-            out.println(Json.toPrettyString(m));
+            out.println(PrettyJson.toPrettyString(m));
         } else {
             out.print(AnalysisText.of(analysis));
         }

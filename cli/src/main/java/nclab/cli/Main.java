@@ -31,6 +31,12 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given streams and returns the exit code (used by tests too). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        Integer quick = QuickAnalyze.tryRun(args, out, err); // a plain analyze command line, without picocli's start-up
+        if (quick != null) {
+            out.flush();
+            err.flush();
+            return quick;
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

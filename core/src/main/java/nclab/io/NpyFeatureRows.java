@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import nclab.InvalidInputException;
+import nclab.metrics.CollapseScan;
 import nclab.metrics.FeatureRows;
 
 /**
  * An N×d feature matrix streamed from a memory-mapped 2-D float32 or float64 {@code .npy} file in C
  * order, without loading a copy into the Java heap: each {@link #scan} converts one row at a time into a
- * reused {@code double[]}, and {@link #scanBlocks} converts blocks of rows with bulk reads. Range scans read
+ * reused {@code double[]}, and {@link #scanBlocks} converts blocks of rows with bulk reads ({@link
+ * #scanFloatBlocks} hands float32 blocks over unconverted). Range scans read
  * only the rows asked for and may run on several threads at once. Files larger than 2 GiB are mapped in several chunks of whole rows.
  *
  * <p>Fortran-order files are rejected (streaming rows from column-major storage would read the whole
@@ -27,7 +29,7 @@ import nclab.metrics.FeatureRows;
  * <p>Close it to release the file handle; the operating system releases the mapping when the buffers are
  * garbage-collected.
  */
-public final class NpyFeatureRows implements FeatureRows, AutoCloseable {
+public final class NpyFeatureRows implements FeatureRows, CollapseScan.Float32Rows, AutoCloseable {
 
     /** Largest chunk mapped at once (a MappedByteBuffer is indexed by int). */
     static final long DEFAULT_MAX_CHUNK_BYTES = 1L << 30;
@@ -194,6 +196,42 @@ public final class NpyFeatureRows implements FeatureRows, AutoCloseable {
     }
 
     @Override
+    public boolean storedAsFloat32() {
+        return dtype.itemSize() == 4;
+    }
+
+    /**
+     * As {@link #scanBlocks} for a float32 file, with the stored values not widened; safe to call from several
+     * threads at once.
+     *
+     * @throws IllegalStateException for a float64 file
+     */
+    @Override
+    public void scanFloatBlocks(int from, int to, int blockRows, CollapseScan.FloatBlockVisitor visitor) {
+        requireOpen();
+        checkRange(from, to);
+        if (!storedAsFloat32()) {
+            throw new IllegalStateException(file + " holds " + dtype.descr() + ", not float32");
+        }
+        if (blockRows < 1) {
+            throw new IllegalArgumentException("blockRows must be >= 1, got " + blockRows);
+        }
+        float[] block = new float[Math.max(1, Math.min(blockRows, to - from)) * cols];
+        for (int first = from; first < to; first += blockRows) {
+            int count = Math.min(blockRows, to - first);
+            for (int done = 0; done < count && cols > 0; ) {
+                int row = first + done;
+                int inChunk = Math.min(count - done, rowsPerChunk - row % rowsPerChunk);
+                MappedByteBuffer chunk = chunks.get(row / rowsPerChunk);
+                chunk.duplicate().order(dtype.order()).asFloatBuffer()
+                        .get((row % rowsPerChunk) * cols, block, done * cols, inChunk * cols);
+                done += inChunk;
+            }
+            visitor.visit(first, count, block);
+        }
+    }
+
+    @Override
     public boolean supportsRangeScan() {
         return true;
     }
@@ -216,11 +254,24 @@ public final class NpyFeatureRows implements FeatureRows, AutoCloseable {
         ByteBuffer view = chunk.duplicate().order(dtype.order());
         if (floats != null) {
             view.asFloatBuffer().get(index, floats, 0, length);
-            for (int j = 0; j < length; j++) {
-                dst[offset + j] = floats[j];
-            }
+            widen(floats, dst, offset, length);
         } else {
             view.asDoubleBuffer().get(index, dst, offset, length);
+        }
+    }
+
+    /** dst[offset + j] = src[j] for j &lt; length; unrolled by four (a third faster in a short run, where the JIT
+     *  has compiled the loop without unrolling it). */
+    private static void widen(float[] src, double[] dst, int offset, int length) {
+        int j = 0;
+        for (; j + 4 <= length; j += 4) {
+            dst[offset + j] = src[j];
+            dst[offset + j + 1] = src[j + 1];
+            dst[offset + j + 2] = src[j + 2];
+            dst[offset + j + 3] = src[j + 3];
+        }
+        for (; j < length; j++) {
+            dst[offset + j] = src[j];
         }
     }
 
