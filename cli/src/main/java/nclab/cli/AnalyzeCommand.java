@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
  * ({@code .npy} files), and the distance to every predicted geometry for the class sizes the labels give.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Neural-collapse metrics of features H (N x d), labels y (N) and classifier W (K x d),",
-            "and the distance to each predicted geometry (ETF, SELI, Layer-Peeled Model; ReLU UFM and",
-            "L-extended UFM when --lambda-w and --lambda-h are given). Definitions: docs/metrics.md."},
+        description = "Neural-collapse metrics of features H (N x d), labels y (N) and classifier W (K x d), and "
+                + "the distance to each predicted geometry (ETF, SELI, Layer-Peeled Model; ReLU UFM and L-extended "
+                + "UFM when --lambda-w and --lambda-h are given). Definitions: docs/metrics.md.",
         footer = {"", "Example:",
             "  nclab analyze --features H.npy --labels y.npy --weights W.npy --json"})
 final class AnalyzeCommand implements Callable<Integer> {
