@@ -69,6 +69,9 @@ class SolveModelsTest {
         double seli = Double.parseDouble(last.get("dist_seli_classifier"));
         double etf = Double.parseDouble(last.get("dist_etf_classifier"));
         assertTrue(seli < 0.6 * etf, name + ": SELI classifier distance " + seli + " not well below ETF's " + etf);
+        double sel = Double.parseDouble(last.get("sel_dist"));
+        double start = Double.parseDouble(firstRow.get("sel_dist"));
+        assertTrue(sel < 0.35 * start, name + ": sample-level distance to the SEL matrix " + sel + " from " + start);
     }
 
     private Map<String, String> solve(String options) throws IOException {
@@ -83,8 +86,16 @@ class SolveModelsTest {
         CliRun run = CliRun.of(args);
         assertEquals(0, run.code(), run.err());
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
-        String[] header = lines.get(0).split(",");
-        String[] values = lines.get(lines.size() - 1).split(",");
+        firstRow = row(lines.get(0), lines.get(1));
+        return row(lines.get(0), lines.get(lines.size() - 1));
+    }
+
+    /** The first logged row (step 0) of the last {@link #solve}. */
+    private Map<String, String> firstRow;
+
+    private static Map<String, String> row(String headerLine, String valueLine) {
+        String[] header = headerLine.split(",");
+        String[] values = valueLine.split(",");
         Map<String, String> row = new LinkedHashMap<>();
         for (int i = 0; i < header.length; i++) {
             row.put(header[i], values[i]);

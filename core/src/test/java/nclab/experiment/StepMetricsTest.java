@@ -66,4 +66,20 @@ class StepMetricsTest {
         assertEquals(1.0, (double) row.get("accuracy"), 0);
         assertEquals(1.5, (double) row.get("min_margin"), 1e-12); // 1 − cos(120°)
     }
+
+    @Test
+    void selDistanceIsZeroOnScaledSelLogitsAndMatchesAHandComputedCase() {
+        int[] labels = {0, 1, 2, 2};
+        double[][] sel = new double[4][3];
+        for (int i = 0; i < 4; i++) {
+            for (int c = 0; c < 3; c++) {
+                sel[i][c] = 7.5 * ((c == labels[i] ? 1 : 0) - 1.0 / 3);
+            }
+        }
+        assertEquals(0, StepMetrics.selDistance(sel, labels), 1e-15);
+        // K = 2, one-hot logits: cos(Z, SEL) = 1/sqrt(2), distance sqrt(2 - sqrt(2)).
+        assertEquals(Math.sqrt(2 - Math.sqrt(2)),
+                StepMetrics.selDistance(new double[][] {{1, 0}, {0, 1}}, new int[] {0, 1}), 1e-15);
+        assertTrue(Double.isNaN(StepMetrics.selDistance(new double[2][2], new int[] {0, 1})));
+    }
 }
