@@ -57,6 +57,37 @@ class RunResumeTest extends SolveRunFixture {
     }
 
     @Test
+    void realSgdWithMomentumResumesBitIdentically() throws Exception {
+        // The real model and optimiser: minibatch order from (seed, epoch), velocity in the checkpoint.
+        Path cfg = tmp.resolve("sgd.yaml");
+        Files.writeString(cfg, "model: ufm\nsizes: [40, 40, 4, 4]\nd: 8\noptimizer: sgd\nlr: 0.4\nbatch: 4\n"
+                + "momentum: 0.5\nepochs: 20000\nseed: 11\ncheckpoint_steps: 40000\nlog_points: 60\n");
+        Path killed = tmp.resolve("killed-sgd");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", cp, ChildRun.class.getName(), cfg.toString(), killed.toString(), "standard")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("child-sgd.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(killed.resolve("checkpoint.npz")) && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(20, TimeUnit.SECONDS);
+        }
+        assertTrue(Files.exists(killed.resolve("checkpoint.npz")),
+                "child wrote no checkpoint: " + Files.readString(tmp.resolve("child-sgd.log")));
+        assertFalse(Files.exists(killed.resolve("summary.json")), "child finished before it was killed");
+        SolveRunner standard = new SolveRunner(StandardRegistry.create());
+        assertTrue(standard.resume(killed).completed());
+        Path clean = tmp.resolve("clean-sgd");
+        standard.start(SolveConfig.read(cfg), clean);
+        assertEquals(Files.readString(clean.resolve("metrics.csv")), Files.readString(killed.resolve("metrics.csv")));
+        assertArrayEquals(bytes(clean.resolve("final.npz")), bytes(killed.resolve("final.npz")));
+    }
+
+    @Test
     void resumeWithoutCheckpointStartsOver() throws Exception {
         Path dir = tmp.resolve("fresh");
         // a run directory whose session died before its first checkpoint
