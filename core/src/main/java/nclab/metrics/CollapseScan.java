@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import nclab.InvalidInputException;
+import nclab.linalg.BlockProducts;
 import nclab.linalg.Linalg;
+import nclab.linalg.NativeBlas;
 import nclab.linalg.Svd;
 
 /**
@@ -24,8 +26,8 @@ import nclab.linalg.Svd;
  *       (argmin over k, ties to the smallest index).</li>
  * </ol>
  * Rows are read in blocks of {@value #BLOCK_ROWS} (float32 files as float blocks, see {@link Float32Rows};
- * the products of pass 2 by the native BLAS when it loads, see {@link NativeProducts}, else by a
- * register-blocked Java kernel) and grouped in chunks of {@value #CHUNK_ROWS} rows. Each chunk is accumulated on its own and the chunk results are added in
+ * the products of pass 2 by {@link BlockProducts}: native BLAS when it loads, else a register-blocked Java
+ * kernel) and grouped in chunks of {@value #CHUNK_ROWS} rows. Each chunk is accumulated on its own and the chunk results are added in
  * chunk order, so the result is bit-identical whatever the number of threads (chunks run in parallel when the
  * source {@linkplain FeatureRows#supportsRangeScan() supports range scans}, else sequentially in one scan).
  */
@@ -102,7 +104,7 @@ public final class CollapseScan {
         InvalidInputException.require(bias == null || (w != null && bias.length == k),
                 "bias has " + (bias == null ? 0 : bias.length) + " entries but W has K = " + k + " rows");
         validate(h, labels, k);
-        NativeProducts.startLoading(); // overlaps pass 1
+        NativeBlas.startLoading(); // overlaps pass 1
         int n = h.rows();
         int d = h.cols();
         List<MeanPart> meanParts = overChunks(h, c -> new MeanPart(labels, k, d));
@@ -130,7 +132,7 @@ public final class CollapseScan {
         }
         double[][] basis = meanSpanBasis(means);
         int r = basis.length;
-        Shared shared = new Shared(labels, k, d, r, means, basis, w, bias, NativeProducts.get());
+        Shared shared = new Shared(labels, k, d, r, means, basis, w, bias, BlockProducts.best());
         List<SpreadPart> spreadParts = overChunks(h, c -> new SpreadPart(shared));
         double[] cSum = new double[r * r];
         double trace = 0;
@@ -161,12 +163,12 @@ public final class CollapseScan {
     }
 
     /**
-     * Starts loading the native products on a background thread (see {@link NativeProducts}) so that they are
+     * Starts loading the native products on a background thread (see {@link NativeBlas}) so that they are
      * ready when a scan reaches pass 2; a caller that first reads its inputs (labels, classifier) on one thread
      * calls this before, to overlap the two. Optional: {@link #run} starts the loading itself.
      */
     public static void prepare() {
-        NativeProducts.startLoading();
+        NativeBlas.startLoading();
     }
 
     static void validate(FeatureRows h, int[] labels, int k) {
@@ -281,11 +283,11 @@ public final class CollapseScan {
         final double[] bias;       // K or null
         final double[] nearestBase; // [y][k]: ‖μ_k − μ_y‖²
         final double[] nearestSlope; // [y][k][a]: −2 (Pᵀ(μ_k − μ_y))_a
-        final dev.ludovic.netlib.blas.BLAS blas; // native products, or null for the Java kernel
+        final BlockProducts products; // native or Java products of blocks
 
         Shared(int[] labels, int k, int d, int r, double[][] means, double[][] basis, double[][] w, double[] bias,
-               dev.ludovic.netlib.blas.BLAS blas) {
-            this.blas = blas;
+               BlockProducts products) {
+            this.products = products;
             this.labels = labels;
             this.k = k;
             this.d = d;
@@ -434,7 +436,7 @@ public final class CollapseScan {
         private void products(int first, int count, double[] block) {
             int d = s.d;
             int r = s.r;
-            multiplyTransB(centred, count, s.basisT, r, d, projected);
+            s.products.multiplyTransB(centred, count, s.basisT, r, d, projected);
             for (int b = 0; b < count; b++) {
                 int o = b * r;
                 for (int a = 0; a < r; a++) {
@@ -446,19 +448,10 @@ public final class CollapseScan {
                 }
             }
             if (logits != null) {
-                multiplyTransB(block, count, s.w, s.k, d, logits);
+                s.products.multiplyTransB(block, count, s.w, s.k, d, logits);
                 for (int b = 0; b < count; b++) {
                     classify(s.labels[first + b], b);
                 }
-            }
-        }
-
-        /** out = A Bᵀ (A n×d, B m×d, row-major) by the native BLAS when it loaded, else by {@link Kernels}. */
-        private void multiplyTransB(double[] a, int n, double[] b, int m, int d, double[] out) {
-            if (s.blas == null) {
-                Kernels.multiplyTransB(a, n, b, m, d, out);
-            } else {
-                NativeProducts.multiplyTransB(s.blas, a, n, b, m, d, out);
             }
         }
 
@@ -561,204 +554,6 @@ public final class CollapseScan {
                 correct++;
                 perClass[pred]++;
             }
-        }
-    }
-
-    /**
-     * Native double-precision products (the system BLAS, OpenBLAS here, through dev.ludovic.netlib's JNI
-     * binding): about five times faster than {@link Kernels} in a run of a second, where the Java kernel spends
-     * much of its time before and in just-in-time compilation. The binding is loaded once per JVM on a
-     * background thread started with the first scan (it overlaps pass 1; loading takes about 0.08 s) and used
-     * for pass 2 when it loaded; without a native BLAS (or with {@code -Dnclab.nativeBlas=false}) pass 2 uses
-     * {@link Kernels}. The binding's class is instantiated directly, so its loader prints no warning about
-     * the Java implementations it would otherwise also try.
-     *
-     * <p>Determinism: every product is one dgemm call per sub-block of rows, the same calls whatever the number
-     * of scan threads, and each call is small enough (m·n·k ≤ {@value #SINGLE_THREAD_WORK}) for OpenBLAS to run
-     * it on the calling thread alone (products too wide for that use {@link Kernels}), so the results are
-     * bit-identical across runs and thread counts (they differ from the Java kernel's in the last bits:
-     * another summation order).
-     */
-    static final class NativeProducts {
-        /** OpenBLAS runs a dgemm of at most this many multiply-adds (65536 × 4) on the calling thread. */
-        static final int SINGLE_THREAD_WORK = 1 << 18;
-        private static final Object LOCK = new Object();
-        private static Thread loader;
-        private static volatile dev.ludovic.netlib.blas.BLAS blas;
-
-        private NativeProducts() {
-        }
-
-        /** Starts loading the native binding on a daemon thread (once per JVM). */
-        static void startLoading() {
-            synchronized (LOCK) {
-                if (loader != null || !Boolean.parseBoolean(System.getProperty("nclab.nativeBlas", "true"))) {
-                    return;
-                }
-                loader = new Thread(NativeProducts::load, "nclab-blas-loader");
-                loader.setDaemon(true);
-                loader.start();
-            }
-        }
-
-        private static void load() {
-            try {
-                Class<?> jni = Class.forName("dev.ludovic.netlib.blas.JNIBLAS");
-                java.lang.reflect.Method instance = jni.getMethod("getInstance");
-                instance.setAccessible(true);
-                dev.ludovic.netlib.blas.BLAS loaded = (dev.ludovic.netlib.blas.BLAS) instance.invoke(null);
-                double[] probe = new double[1];
-                loaded.dgemm("T", "N", 1, 1, 1, 1.0, new double[] {2}, 1, new double[] {3}, 1, 0.0, probe, 1);
-                if (probe[0] == 6) {
-                    blas = loaded;
-                }
-            } catch (Throwable missing) { // no native library, or a binding that cannot load: use the Java kernel
-                blas = null;
-            }
-        }
-
-        /** The loaded binding after waiting for the loader, or null when there is none. */
-        static dev.ludovic.netlib.blas.BLAS get() {
-            Thread t;
-            synchronized (LOCK) {
-                t = loader;
-            }
-            if (t == null) {
-                return null;
-            }
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-            return blas;
-        }
-
-        /**
-         * out[i·m + j] = Σ_t a[i·d + t]·b[j·d + t] for i &lt; n, j &lt; m, by dgemm calls of at most
-         * {@value #SINGLE_THREAD_WORK} multiply-adds, or by {@link Kernels} when one row needs more.
-         */
-        static void multiplyTransB(dev.ludovic.netlib.blas.BLAS blas, double[] a, int n, double[] b, int m, int d,
-                                   double[] out) {
-            long perRow = (long) m * d;
-            if (perRow > SINGLE_THREAD_WORK) {
-                Kernels.multiplyTransB(a, n, b, m, d, out);
-                return;
-            }
-            int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));
-            for (int i = 0; i < n; i += step) {
-                int rows = Math.min(step, n - i);
-                // column-major view: out (m × rows, ld m) = bᵀ (b is d × m, ld d) · a (d × rows, ld d)
-                blas.dgemm("T", "N", m, rows, d, 1.0, b, 0, d, a, i * d, d, 0.0, out, i * m, m);
-            }
-        }
-    }
-
-    /**
-     * Dense products of row-major blocks, register-blocked 2×4 (then 2×2, then single dot products for the
-     * remaining columns; each entry is a chain of fused multiply-adds over t in order, so its value does not
-     * depend on the blocking; fused, the chain runs about twice as fast as separate multiplies and adds).
-     * Deliberately small tiles: in a run of a few seconds the JIT's compile time of a larger tile costs more
-     * than it saves.
-     */
-    static final class Kernels {
-        private Kernels() {
-        }
-
-        /** out[i·m + j] = Σ_t a[i·d + t]·b[j·d + t] for i &lt; n, j &lt; m (A n×d, B m×d, both row-major). */
-        static void multiplyTransB(double[] a, int n, double[] b, int m, int d, double[] out) {
-            int i = 0;
-            for (; i + 2 <= n; i += 2) {
-                int j = 0;
-                for (; j + 4 <= m; j += 4) {
-                    tile4(a, i * d, b, j * d, d, out, i * m + j, m);
-                }
-                for (; j + 2 <= m; j += 2) {
-                    tile(a, i * d, b, j * d, d, out, i * m + j, m);
-                }
-                if (j < m) {
-                    out[i * m + j] = dot(a, i * d, b, j * d, d);
-                    out[(i + 1) * m + j] = dot(a, (i + 1) * d, b, j * d, d);
-                }
-            }
-            if (i < n) {
-                for (int j = 0; j < m; j++) {
-                    out[i * m + j] = dot(a, i * d, b, j * d, d);
-                }
-            }
-        }
-
-        /** The 2×4 block of products of rows a0, a0+d with rows b0 … b0+3d, stored at o…o+3 and o+m…o+m+3. */
-        private static void tile4(double[] a, int a0, double[] b, int b0, int d, double[] out, int o, int m) {
-            int a1 = a0 + d;
-            int b1 = b0 + d;
-            int b2 = b1 + d;
-            int b3 = b2 + d;
-            double s00 = 0;
-            double s01 = 0;
-            double s02 = 0;
-            double s03 = 0;
-            double s10 = 0;
-            double s11 = 0;
-            double s12 = 0;
-            double s13 = 0;
-            for (int t = 0; t < d; t++) {
-                double x0 = a[a0 + t];
-                double x1 = a[a1 + t];
-                double y0 = b[b0 + t];
-                double y1 = b[b1 + t];
-                double y2 = b[b2 + t];
-                double y3 = b[b3 + t];
-                s00 = Math.fma(x0, y0, s00);
-                s01 = Math.fma(x0, y1, s01);
-                s02 = Math.fma(x0, y2, s02);
-                s03 = Math.fma(x0, y3, s03);
-                s10 = Math.fma(x1, y0, s10);
-                s11 = Math.fma(x1, y1, s11);
-                s12 = Math.fma(x1, y2, s12);
-                s13 = Math.fma(x1, y3, s13);
-            }
-            out[o] = s00;
-            out[o + 1] = s01;
-            out[o + 2] = s02;
-            out[o + 3] = s03;
-            out[o + m] = s10;
-            out[o + m + 1] = s11;
-            out[o + m + 2] = s12;
-            out[o + m + 3] = s13;
-        }
-
-        /** The 2×2 block of products of rows a0, a0+d with rows b0, b0+d, stored at o, o+1, o+m, o+m+1. */
-        private static void tile(double[] a, int a0, double[] b, int b0, int d, double[] out, int o, int m) {
-            int a1 = a0 + d;
-            int b1 = b0 + d;
-            double s00 = 0;
-            double s01 = 0;
-            double s10 = 0;
-            double s11 = 0;
-            for (int t = 0; t < d; t++) {
-                double x0 = a[a0 + t];
-                double x1 = a[a1 + t];
-                double y0 = b[b0 + t];
-                double y1 = b[b1 + t];
-                s00 = Math.fma(x0, y0, s00);
-                s01 = Math.fma(x0, y1, s01);
-                s10 = Math.fma(x1, y0, s10);
-                s11 = Math.fma(x1, y1, s11);
-            }
-            out[o] = s00;
-            out[o + 1] = s01;
-            out[o + m] = s10;
-            out[o + m + 1] = s11;
-        }
-
-        private static double dot(double[] a, int a0, double[] b, int b0, int d) {
-            double s = 0;
-            for (int t = 0; t < d; t++) {
-                s = Math.fma(a[a0 + t], b[b0 + t], s);
-            }
-            return s;
         }
     }
 }
