@@ -23,7 +23,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import nclab.InvalidInputException;
 
 /**
- * JSON output for results and JSON input for configurations, on jackson-databind.
+ * JSON output for results and JSON input for configurations. Reading and compact output use jackson-databind;
+ * pretty output is written by {@link JsonText} (the same text as Jackson's pretty printer, without loading
+ * Jackson, whose first use costs about 0.07 s of a cold JVM), falling back to Jackson for the value types
+ * JsonText does not cover.
  *
  * <p>Writable values: {@link Map} (keys via {@code String.valueOf}, order kept), {@link Iterable},
  * Java arrays of any element type (so {@code double[][]} becomes a list of lists), records (an object of
@@ -34,21 +37,30 @@ import nclab.InvalidInputException;
  */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
+    /** Jackson's configuration, built on first use only (so pretty output of plain values never loads it). */
+    private static final class Jackson {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .build();
 
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
+        static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
+    }
 
     private Json() {
     }
 
     /** Pretty-printed JSON (two-space indent, arrays on one line, {@code \n} line ends). */
     public static String toPrettyString(Object value) {
+        String text = JsonText.toPrettyString(value);
+        return text != null ? text : jacksonPrettyString(value);
+    }
+
+    /** {@link #toPrettyString} as written by Jackson's pretty printer (the reference JsonText must match). */
+    static String jacksonPrettyString(Object value) {
         try {
-            return MAPPER.writer(PRETTY).writeValueAsString(toTree(value));
+            return Jackson.MAPPER.writer(Jackson.PRETTY).writeValueAsString(toTree(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
         }
@@ -57,7 +69,7 @@ public final class Json {
     /** Compact single-line JSON. */
     public static String toCompactString(Object value) {
         try {
-            return MAPPER.writeValueAsString(toTree(value));
+            return Jackson.MAPPER.writeValueAsString(toTree(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
         }
@@ -79,7 +91,7 @@ public final class Json {
         Npy.requireReadableFile(file);
         Object value;
         try {
-            value = MAPPER.readValue(file.toFile(), Object.class);
+            value = Jackson.MAPPER.readValue(file.toFile(), Object.class);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(file + ": malformed JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
