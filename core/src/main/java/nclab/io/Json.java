@@ -37,7 +37,10 @@ import nclab.InvalidInputException;
  */
 public final class Json {
 
-    /** Jackson's configuration, built on first use only (so pretty output of plain values never loads it). */
+    /**
+     * Every use of jackson-databind, in a class of its own that is loaded (and its mapper built) on first use
+     * only, so that pretty output of the values JsonText covers never loads a Jackson class.
+     */
     private static final class Jackson {
         static final ObjectMapper MAPPER = JsonMapper.builder()
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -46,6 +49,26 @@ public final class Json {
         static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                 .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
+
+        static String write(Object tree, boolean pretty) {
+            try {
+                return pretty ? MAPPER.writer(PRETTY).writeValueAsString(tree) : MAPPER.writeValueAsString(tree);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
+            }
+        }
+
+        static Object read(Path file) {
+            try {
+                return MAPPER.readValue(file.toFile(), Object.class);
+            } catch (JsonProcessingException e) {
+                throw new InvalidInputException(file + ": malformed JSON: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+                        + ", column " + e.getLocation().getColumnNr() + ")"), e);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private Json() {
@@ -59,20 +82,12 @@ public final class Json {
 
     /** {@link #toPrettyString} as written by Jackson's pretty printer (the reference JsonText must match). */
     static String jacksonPrettyString(Object value) {
-        try {
-            return Jackson.MAPPER.writer(Jackson.PRETTY).writeValueAsString(toTree(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
-        }
+        return Jackson.write(toTree(value), true);
     }
 
     /** Compact single-line JSON. */
     public static String toCompactString(Object value) {
-        try {
-            return Jackson.MAPPER.writeValueAsString(toTree(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
-        }
+        return Jackson.write(toTree(value), false);
     }
 
     /** Atomically writes {@link #toPrettyString} of {@code value} plus a final newline, UTF-8. */
@@ -89,16 +104,7 @@ public final class Json {
      */
     public static Map<String, Object> read(Path file) {
         Npy.requireReadableFile(file);
-        Object value;
-        try {
-            value = Jackson.MAPPER.readValue(file.toFile(), Object.class);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")"), e);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        Object value = Jackson.read(file);
         if (!(value instanceof Map<?, ?> map)) {
             throw new InvalidInputException(file + ": expected a JSON object at the top level, got "
                     + (value == null ? "null" : value instanceof List ? "an array" : "a " + value.getClass().getSimpleName()));
