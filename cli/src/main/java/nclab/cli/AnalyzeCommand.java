@@ -80,7 +80,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("features", features.toString());
             m.putAll(analysis.toMap());
-            out.println(PrettyJson.toPrettyString(m));
+            out.println(nclab.io.Json.toPrettyString(m));
         } else {
             out.print(AnalysisText.of(analysis));
         }

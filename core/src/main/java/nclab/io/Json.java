@@ -23,7 +23,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import nclab.InvalidInputException;
 
 /**
- * JSON output for results and JSON input for configurations, on jackson-databind.
+ * JSON output for results and JSON input for configurations. Reading and compact output use jackson-databind;
+ * pretty output is written by {@link JsonText} (the same text as Jackson's pretty printer, without loading
+ * Jackson, whose first use costs about 0.07 s of a cold JVM), falling back to Jackson for the value types
+ * JsonText does not cover.
  *
  * <p>Writable values: {@link Map} (keys via {@code String.valueOf}, order kept), {@link Iterable},
  * Java arrays of any element type (so {@code double[][]} becomes a list of lists), records (an object of
@@ -34,33 +37,57 @@ import nclab.InvalidInputException;
  */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
+    /**
+     * Every use of jackson-databind, in a class of its own that is loaded (and its mapper built) on first use
+     * only, so that pretty output of the values JsonText covers never loads a Jackson class.
+     */
+    private static final class Jackson {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .build();
 
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
+        static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
+
+        static String write(Object tree, boolean pretty) {
+            try {
+                return pretty ? MAPPER.writer(PRETTY).writeValueAsString(tree) : MAPPER.writeValueAsString(tree);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
+            }
+        }
+
+        static Object read(Path file) {
+            try {
+                return MAPPER.readValue(file.toFile(), Object.class);
+            } catch (JsonProcessingException e) {
+                throw new InvalidInputException(file + ": malformed JSON: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+                        + ", column " + e.getLocation().getColumnNr() + ")"), e);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
 
     private Json() {
     }
 
     /** Pretty-printed JSON (two-space indent, arrays on one line, {@code \n} line ends). */
     public static String toPrettyString(Object value) {
-        try {
-            return MAPPER.writer(PRETTY).writeValueAsString(toTree(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
-        }
+        String text = JsonText.toPrettyString(value);
+        return text != null ? text : jacksonPrettyString(value);
+    }
+
+    /** {@link #toPrettyString} as written by Jackson's pretty printer (the reference JsonText must match). */
+    static String jacksonPrettyString(Object value) {
+        return Jackson.write(toTree(value), true);
     }
 
     /** Compact single-line JSON. */
     public static String toCompactString(Object value) {
-        try {
-            return MAPPER.writeValueAsString(toTree(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
-        }
+        return Jackson.write(toTree(value), false);
     }
 
     /** Atomically writes {@link #toPrettyString} of {@code value} plus a final newline, UTF-8. */
@@ -77,16 +104,7 @@ public final class Json {
      */
     public static Map<String, Object> read(Path file) {
         Npy.requireReadableFile(file);
-        Object value;
-        try {
-            value = MAPPER.readValue(file.toFile(), Object.class);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")"), e);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        Object value = Jackson.read(file);
         if (!(value instanceof Map<?, ?> map)) {
             throw new InvalidInputException(file + ": expected a JSON object at the top level, got "
                     + (value == null ? "null" : value instanceof List ? "an array" : "a " + value.getClass().getSimpleName()));

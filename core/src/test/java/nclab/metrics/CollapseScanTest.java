@@ -30,35 +30,6 @@ class CollapseScanTest {
     }
 
     @Test
-    void kernelMatchesNaiveProductsForAllRemainders() {
-        Random rnd = new Random(5);
-        for (int n : new int[] {1, 4, 7}) {
-            for (int m : new int[] {1, 2, 3, 4, 5, 6, 7, 10}) {
-                int d = 5;
-                double[] a = new double[n * d];
-                double[] b = new double[m * d];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = rnd.nextGaussian();
-                }
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = rnd.nextGaussian();
-                }
-                double[] out = new double[n * m];
-                CollapseScan.Kernels.multiplyTransB(a, n, b, m, d, out);
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < m; j++) {
-                        double s = 0;
-                        for (int t = 0; t < d; t++) {
-                            s += a[i * d + t] * b[j * d + t];
-                        }
-                        assertEquals(s, out[i * m + j], 1e-13, n + "x" + m + " [" + i + "][" + j + "]");
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
     void parallelChunksGiveBitIdenticalResultsToOneSequentialScan() {
         Random rnd = new Random(8);
         int n = 2 * CollapseScan.CHUNK_ROWS + 301; // three chunks, the last partial

@@ -1,24 +1,24 @@
-package nclab.cli;
+package nclab.io;
 
 import java.lang.reflect.Array;
 import java.util.Map;
 
-import nclab.io.Json;
-
 /**
- * The text of {@link Json#toPrettyString} written without jackson-databind, whose first use costs about
- * 0.07 s of a cold JVM (a tenth of a whole {@code nclab analyze --json} of 60000×512 features). Same layout
- * as Json's pretty printer: two-space indented objects with {@code "key" : value}, arrays on one line as
- * {@code [ a, b ]} (objects inside them indented by object depth), {@code [ ]} and {@code { }} when empty,
- * numbers as {@link Double#toString}/{@link Float#toString}/{@link Long#toString}, non-finite numbers as
- * {@code null}, strings with JSON's escapes (control characters other than \b \t \n \f \r as {@code \}{@code u00XX}).
+ * The text of {@link Json#toPrettyString}, written by hand without jackson-databind, whose first use costs about
+ * 0.07 s of a cold JVM (a tenth of a whole {@code nclab analyze --json} of 60000×512 features). The layout is that
+ * of Jackson's pretty printer as Json configures it: two-space indented objects with {@code "key" : value}, arrays
+ * on one line as {@code [ a, b ]} (objects inside them indented by object depth), {@code [ ]} and {@code { }} when
+ * empty, numbers as {@link Double#toString}/{@link Float#toString}/{@link Long#toString}, non-finite numbers as
+ * {@code null}, strings with JSON's escapes (control characters other than \b \t \n \f \r as
+ * {@code \}{@code u00XX}).
  *
- * <p>Covers maps with string keys, iterables, arrays, strings, characters, booleans, enums, boxed integers and floating point
- * numbers, paths and null; any other value (a record, an Optional, a big number, a non-string key) makes it hand the whole
- * value to {@link Json#toPrettyString}, so the output is always the same text.
+ * <p>Covers maps with string keys, iterables, arrays, strings, characters, booleans, enums, boxed integers and
+ * floating point numbers, paths and null; for any other value (a record, an Optional, a big number, a non-string
+ * key) {@link #toPrettyString} answers null and Json writes the whole value with Jackson, so the output is
+ * always the same text (JsonTextTest compares the two).
  */
-final class PrettyJson {
-    private PrettyJson() {
+final class JsonText {
+    private JsonText() {
     }
 
     /** Thrown when a value needs jackson-databind. */
@@ -30,13 +30,16 @@ final class PrettyJson {
         }
     }
 
-    /** The same text as {@code Json.toPrettyString(value)}. */
+    /**
+     * The same text as Jackson writes for {@code Json.toPrettyString(value)}, or null when the value holds a type
+     * this writer does not cover.
+     */
     static String toPrettyString(Object value) {
         StringBuilder out = new StringBuilder(4096);
         try {
             write(out, value, 0);
         } catch (Unsupported e) {
-            return Json.toPrettyString(value);
+            return null;
         }
         return out.toString();
     }

@@ -1,6 +1,8 @@
-package nclab.cli;
+package nclab.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,18 +13,25 @@ import java.util.Optional;
 
 import nclab.data.ClassSizes;
 import nclab.data.SyntheticCollapse;
-import nclab.io.Json;
 import nclab.metrics.CollapseAnalysis;
 import nclab.metrics.FeatureRows;
 import nclab.theory.SeliGeometry;
 import nclab.theory.TheoryParameters;
 import org.junit.jupiter.api.Test;
 
-/** {@link PrettyJson} must write exactly the text of jackson-databind's {@link Json#toPrettyString}. */
-class PrettyJsonTest {
+/** {@link JsonText} must write exactly the text of jackson-databind's pretty printer ({@link Json#jacksonPrettyString}). */
+class JsonTextTest {
 
+    /** Json's pretty text equals Jackson's, and was written by JsonText itself. */
     private static void assertSameAsJackson(Object value) {
-        assertEquals(Json.toPrettyString(value), PrettyJson.toPrettyString(value));
+        assertNotNull(JsonText.toPrettyString(value), "JsonText should cover this value");
+        assertEquals(Json.jacksonPrettyString(value), Json.toPrettyString(value));
+    }
+
+    /** Json's pretty text equals Jackson's, for a value JsonText hands over. */
+    private static void assertHandedToJackson(Object value) {
+        assertNull(JsonText.toPrettyString(value), "JsonText should not cover this value");
+        assertEquals(Json.jacksonPrettyString(value), Json.toPrettyString(value));
     }
 
     @Test
@@ -47,8 +56,9 @@ class PrettyJsonTest {
         m.put("emptyMap", Map.of());
         m.put("matrix", new double[][] {{1, 2}, {3, Double.NaN}, {}});
         m.put("enum", java.time.DayOfWeek.MONDAY);
-        m.put(null, "null key");
         assertSameAsJackson(m);
+        m.put(null, "null key"); // a key that is not a string: Jackson writes it
+        assertHandedToJackson(m);
     }
 
     @Test
@@ -80,7 +90,7 @@ class PrettyJsonTest {
         m.put("optional", Optional.of(2.0));
         m.put("big", new java.math.BigDecimal("1.50"));
         m.put("longs", new long[] {1, 2});
-        assertSameAsJackson(m);
+        assertHandedToJackson(m);
     }
 
     @Test
