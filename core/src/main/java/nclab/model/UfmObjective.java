@@ -45,7 +45,7 @@ import nclab.data.ClassSizes;
  *
  * <p>Instances hold scratch buffers: not thread-safe.
  */
-public final class UfmObjective implements StochasticObjective {
+public final class UfmObjective implements FusedSgdObjective {
     /** Model id in configs and on the command line. */
     public static final String MODEL = "ufm";
     /** Default standard deviation of the Gaussian initialisation (pitfalls.md, ReLU UFM). */
@@ -66,6 +66,7 @@ public final class UfmObjective implements StochasticObjective {
     private final int offH;
     private final int offB;
     private final double[] z;
+    private UfmSgdKernel sgdKernel;
 
     /** The UFM with unregularised bias (if any) and the default initialisation scale. */
     public UfmObjective(ClassSizes sizes, int d, double lambdaW, double lambdaH, boolean bias, boolean nonNegative) {
@@ -267,6 +268,30 @@ public final class UfmObjective implements StochasticObjective {
             }
         }
         return ce * invB + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
+    }
+
+    /** The fused minibatch step ({@link UfmSgdKernel}); scratch is allocated on first use. */
+    @Override
+    public double prepareSgdStep(double[] x, double[] velocity, int[] batch, int from, int to, double eta, double mu,
+                                 boolean nesterov) {
+        checkLength(x, velocity == null ? x : velocity);
+        if (sgdKernel == null) {
+            sgdKernel = new UfmSgdKernel(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels);
+        }
+        return sgdKernel.prepare(x, velocity, batch, from, to, eta, mu, nesterov);
+    }
+
+    @Override
+    public boolean preparedStepFinite() {
+        return sgdKernel != null && sgdKernel.finite();
+    }
+
+    @Override
+    public void commitSgdStep(double[] x, double[] velocity) {
+        if (sgdKernel == null) {
+            throw new IllegalStateException("commitSgdStep without a prepared step");
+        }
+        sgdKernel.commit(x, velocity);
     }
 
     /** Clamps H at 0 for the non-negative model (Euclidean projection onto H ≥ 0); no-op otherwise. */

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
+import nclab.model.FusedSgdObjective;
 import nclab.model.StochasticObjective;
 
 /**
@@ -29,6 +30,8 @@ import nclab.model.StochasticObjective;
  */
 public final class Sgd implements Optimizer {
     private final StochasticObjective objective;
+    /** The objective when it offers the fused step, else null (generic gradient / probe / commit path). */
+    private final FusedSgdObjective fused;
     private final int batchSize;
     private final boolean withReplacement;
     private final long seed;
@@ -59,6 +62,7 @@ public final class Sgd implements Optimizer {
         InvalidInputException.require(batchSize >= 1 && batchSize <= n,
                 "batch size must be between 1 and the number of samples N = " + n + ", got batch = " + batchSize);
         this.objective = objective;
+        this.fused = objective instanceof FusedSgdObjective f ? f : null;
         this.batchSize = batchSize;
         this.withReplacement = withReplacement;
         this.seed = seed;
@@ -96,6 +100,9 @@ public final class Sgd implements Optimizer {
         }
         int from = j * batchSize;
         int to = withReplacement ? from + batchSize : Math.min(from + batchSize, n);
+        if (fused != null) {
+            return fusedStep(x, s, steps, from, to);
+        }
         double value = objective.batchValueAndGradient(x, order, from, to, grad);
         progress.checkLoss(guard, value);
         double eta = schedule.rate(steps);
@@ -122,6 +129,22 @@ public final class Sgd implements Optimizer {
             }
         }
         objective.projectBatch(x, order, from, to);
+        progress.advance(value);
+        return value;
+    }
+
+    /**
+     * The same step through {@link FusedSgdObjective}: the objective computes the value and every new number into
+     * its scratch, the guard checks the value and their finiteness, and only then are they written.
+     */
+    private double fusedStep(double[] x, long s, long steps, int from, int to) {
+        double eta = schedule.rate(steps);
+        double[] v = momentum.enabled() ? velocity : null;
+        double value = fused.prepareSgdStep(x, v, order, from, to, eta, momentum.mu(),
+                momentum.kind() == Momentum.Kind.NESTEROV);
+        progress.checkLoss(guard, value);
+        guard.checkProbe(s, fused.preparedStepFinite() ? 0.0 : Double.NaN, "a parameter or the velocity");
+        fused.commitSgdStep(x, v);
         progress.advance(value);
         return value;
     }
