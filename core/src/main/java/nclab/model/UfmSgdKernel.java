@@ -27,8 +27,9 @@ final class UfmSgdKernel {
     private final double[] newWv;
     private final double[] newB;
     private final double[] newBv;
-    /** Per-lane finiteness probe (Σ candidate·0 is 0 or NaN). */
-    private final double[] probe;
+    /** Whether the gradient pass already turned newW / newRows into candidates (fused update). */
+    private boolean wDone;
+    private boolean rowsDone;
     /** Distinct-sample bookkeeping: stamp[i] == call ⇔ sample i has slot slotOf[i] in this batch. */
     private final long[] stamp;
     private final int[] slotOf;
@@ -61,7 +62,6 @@ final class UfmSgdKernel {
         this.newWv = new double[k * d];
         this.newB = new double[k];
         this.newBv = new double[k];
-        this.probe = new double[d];
         this.stamp = new long[n];
         this.slotOf = new int[n];
     }
@@ -102,15 +102,11 @@ final class UfmSgdKernel {
         if (bias && lambdaB != 0) {
             value += 0.5 * lambdaB * dot(x, offB, x, offB, k);
         }
-        java.util.Arrays.fill(probe, 0.0);
-        weightGradients(x, batch, from, m);
-        rowGradients(x, m, rowRidge);
-        candidates(x, v, eta, mu, nesterov);
-        double p = 0;
-        for (int j = 0; j < d; j++) {
-            p += probe[j];
-        }
-        finite = p == 0.0;
+        wDone = false;
+        rowsDone = false;
+        weightGradients(x, v, batch, from, m, eta);
+        rowGradients(x, v, m, rowRidge, eta);
+        finite = candidates(x, v, eta, mu, nesterov) == 0.0;
         prepared = true;
         return value;
     }
@@ -273,7 +269,8 @@ final class UfmSgdKernel {
     }
 
     /** newW := ∇W = Σ_t g_t h_tᵀ + λ_W W (visits in blocks of four), newB := ∇b. */
-    private void weightGradients(double[] x, int[] batch, int from, int m) {
+    private void weightGradients(double[] x, double[] v, int[] batch, int from, int m, double eta) {
+        wDone = m == 4 && v == null;
         for (int c = 0; c < k; c++) {
             int w = c * d;
             int t = 0;
@@ -287,6 +284,16 @@ final class UfmSgdKernel {
                 double g2 = g[2 * k + c];
                 double g3 = g[3 * k + c];
                 double lw = lambdaW;
+                if (m == 4 && v == null) { // the whole gradient in one block: fuse the update
+                    for (int j = 0; j < d; j++) {
+                        double xw = x[w + j];
+                        double a = Math.fma(g0, x[h0 + j], lw * xw);
+                        a = Math.fma(g1, x[h1 + j], a);
+                        a = Math.fma(g2, x[h2 + j], a);
+                        newW[w + j] = xw - eta * Math.fma(g3, x[h3 + j], a);
+                    }
+                    continue;
+                }
                 for (int j = 0; j < d; j++) {
                     double a = Math.fma(g0, x[h0 + j], lw * x[w + j]);
                     a = Math.fma(g1, x[h1 + j], a);
@@ -336,7 +343,9 @@ final class UfmSgdKernel {
     }
 
     /** newRows[slot] := ∇h_i = Σ over the visits of i of (Wᵀ g_t + rowRidge·h_i) (classes in blocks of four). */
-    private void rowGradients(double[] x, int m, double rowRidge) {
+    private void rowGradients(double[] x, double[] v, int m, double rowRidge, double eta) {
+        boolean fuseRows = k == 4 && slots == m && v == null;
+        rowsDone = fuseRows;
         for (int t = 0; t < m; t++) {
             int s = visitSlot[t];
             int r = s * d;
@@ -344,6 +353,23 @@ final class UfmSgdKernel {
             boolean first = visitFirst[t];
             int o = t * k;
             int c = 0;
+            if (fuseRows) { // ∇h_i complete in one block of four classes: write the new row
+                double g0 = g[o];
+                double g1 = g[o + 1];
+                double g2 = g[o + 2];
+                double g3 = g[o + 3];
+                int w1 = d;
+                int w2 = 2 * d;
+                int w3 = 3 * d;
+                for (int j = 0; j < d; j++) {
+                    double xh = x[h + j];
+                    double a = Math.fma(g0, x[j], rowRidge * xh);
+                    a = Math.fma(g1, x[w1 + j], a);
+                    a = Math.fma(g2, x[w2 + j], a);
+                    newRows[r + j] = xh - eta * Math.fma(g3, x[w3 + j], a);
+                }
+                continue;
+            }
             if (k >= 4) {
                 double g0 = g[o];
                 double g1 = g[o + 1];
@@ -403,14 +429,22 @@ final class UfmSgdKernel {
         }
     }
 
-    /** Turns the gradients in newW/newB/newRows into the new values (and velocities), summing candidate·0 into probe. */
-    private void candidates(double[] x, double[] v, double eta, double mu, boolean nesterov) {
-        update(x, v, 0, newW, newWv, 0, k * d, eta, mu, nesterov);
-        for (int s = 0; s < slots; s++) {
-            update(x, v, slotOffset[s], newRows, newRowsV, s * d, d, eta, mu, nesterov);
+    /** Turns the gradients in newW/newB/newRows into the new values (and velocities); returns their probe. */
+    private double candidates(double[] x, double[] v, double eta, double mu, boolean nesterov) {
+        double p = 0;
+        if (!wDone) {
+            update(x, v, 0, newW, newWv, 0, k * d, eta, mu, nesterov);
+        }
+        if (!rowsDone) {
+            for (int s = 0; s < slots; s++) {
+                update(x, v, slotOffset[s], newRows, newRowsV, s * d, d, eta, mu, nesterov);
+            }
+        }
+        p += probe(newW, k * d) + probe(newRows, slots * d);
+        if (v != null) {
+            p += probe(newWv, k * d) + probe(newRowsV, slots * d);
         }
         if (bias) {
-            double p = 0;
             for (int c = 0; c < k; c++) {
                 int i = offB + c;
                 double gc = newB[c];
@@ -426,40 +460,52 @@ final class UfmSgdKernel {
                 newB[c] = nx;
                 p += nx * 0.0;
             }
-            probe[0] += p;
         }
+        return p;
     }
 
     /**
-     * For len entries: gradient gr = buf[b..], parameter x[o..]: buf := new parameter, vbuf := new velocity, and
-     * probe[j mod d] += (new values)·0. len is a multiple of d.
+     * Σ a[0..len)·0 with eight independent sums: 0 when every entry is finite, NaN otherwise (any order gives the
+     * same verdict).
      */
-    private void update(double[] x, double[] v, int o, double[] buf, double[] vbuf, int b, int len, double eta,
-                        double mu, boolean nesterov) {
-        for (int r = 0; r < len; r += d) {
-            if (v == null) {
-                for (int j = 0; j < d; j++) {
-                    double nx = x[o + r + j] - eta * buf[b + r + j];
-                    buf[b + r + j] = nx;
-                    probe[j] += nx * 0.0;
-                }
-            } else if (nesterov) {
-                for (int j = 0; j < d; j++) {
-                    double gr = buf[b + r + j];
-                    double vn = mu * v[o + r + j] + gr;
-                    double nx = x[o + r + j] - eta * (gr + mu * vn);
-                    vbuf[b + r + j] = vn;
-                    buf[b + r + j] = nx;
-                    probe[j] += nx * 0.0 + vn * 0.0;
-                }
-            } else {
-                for (int j = 0; j < d; j++) {
-                    double vn = mu * v[o + r + j] + buf[b + r + j];
-                    double nx = x[o + r + j] - eta * vn;
-                    vbuf[b + r + j] = vn;
-                    buf[b + r + j] = nx;
-                    probe[j] += nx * 0.0 + vn * 0.0;
-                }
+    private static double probe(double[] a, int len) {
+        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+        int j = 0;
+        for (; j + 7 < len; j += 8) {
+            p0 += a[j] * 0.0;
+            p1 += a[j + 1] * 0.0;
+            p2 += a[j + 2] * 0.0;
+            p3 += a[j + 3] * 0.0;
+            p4 += a[j + 4] * 0.0;
+            p5 += a[j + 5] * 0.0;
+            p6 += a[j + 6] * 0.0;
+            p7 += a[j + 7] * 0.0;
+        }
+        for (; j < len; j++) {
+            p0 += a[j] * 0.0;
+        }
+        return ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7));
+    }
+
+    /** For len entries: gradient buf[b..], parameter x[o..]: buf := new parameter, vbuf := new velocity. */
+    private static void update(double[] x, double[] v, int o, double[] buf, double[] vbuf, int b, int len, double eta,
+                               double mu, boolean nesterov) {
+        if (v == null) {
+            for (int j = 0; j < len; j++) {
+                buf[b + j] = x[o + j] - eta * buf[b + j];
+            }
+        } else if (nesterov) {
+            for (int j = 0; j < len; j++) {
+                double gr = buf[b + j];
+                double vn = mu * v[o + j] + gr;
+                vbuf[b + j] = vn;
+                buf[b + j] = x[o + j] - eta * (gr + mu * vn);
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                double vn = mu * v[o + j] + buf[b + j];
+                vbuf[b + j] = vn;
+                buf[b + j] = x[o + j] - eta * vn;
             }
         }
     }
