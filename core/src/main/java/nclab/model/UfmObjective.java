@@ -198,6 +198,12 @@ public final class UfmObjective implements FusedSgdObjective {
     @Override
     public double valueAndGradient(double[] x, double[] grad) {
         checkLength(x, grad);
+        return kernel().fullValueAndGradient(x, grad);
+    }
+
+    /** The former per-sample full-batch pass (reference for tests of the blocked kernel). */
+    double valueAndGradientPerSample(double[] x, double[] grad) {
+        checkLength(x, grad);
         java.util.Arrays.fill(grad, 0, k * d, 0.0);
         if (bias) {
             java.util.Arrays.fill(grad, offB, offB + k, 0.0);
@@ -275,10 +281,14 @@ public final class UfmObjective implements FusedSgdObjective {
     public double prepareSgdStep(double[] x, double[] velocity, int[] batch, int from, int to, double eta, double mu,
                                  boolean nesterov) {
         checkLength(x, velocity == null ? x : velocity);
+        return kernel().prepare(x, velocity, batch, from, to, eta, mu, nesterov);
+    }
+
+    private UfmSgdKernel kernel() {
         if (sgdKernel == null) {
             sgdKernel = new UfmSgdKernel(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels);
         }
-        return sgdKernel.prepare(x, velocity, batch, from, to, eta, mu, nesterov);
+        return sgdKernel;
     }
 
     @Override

@@ -29,6 +29,8 @@ final class UfmSgdKernel {
     private final double[] newBv;
     /** Whether the gradient pass already turned newW / newRows into candidates (fused update). */
     private boolean wDone;
+    /** The batch 0..N−1 of the full-batch gradient (allocated on first use). */
+    private int[] all;
     private boolean rowsDone;
     /** Distinct-sample bookkeeping: stamp[i] == call ⇔ sample i has slot slotOf[i] in this batch. */
     private final long[] stamp;
@@ -148,8 +150,10 @@ final class UfmSgdKernel {
     }
 
     private void ensureCapacity(int m) {
-        if (visitSlot.length < m) {
+        if (g.length < m * k) {
             g = new double[m * k];
+        }
+        if (visitSlot.length < m) {
             visitSlot = new int[m];
             visitFirst = new boolean[m];
             slotOffset = new int[m];
@@ -266,6 +270,133 @@ final class UfmSgdKernel {
         g[o + 1] = s1;
         g[o + 2] = s2;
         g[o + 3] = s3;
+    }
+
+    /**
+     * The full-batch value f(x) and gradient (overwriting grad), same mathematics as the minibatch step with the
+     * batch of all N samples: first the logits and softmax of every sample (2×4 tiles), then one pass over H in
+     * blocks of four samples that adds their share of ∇W (one read-modify-write of ∇W per block) and sets their
+     * ∇h_i = Wᵀg_i + λ_H h_i while the rows are in cache.
+     */
+    double fullValueAndGradient(double[] x, double[] grad) {
+        if (all == null) {
+            all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+        }
+        if (g.length < n * k) {
+            g = new double[n * k];
+        }
+        double value = logits(x, all, 0, n) / n;
+        int kd = k * d;
+        double lw = lambdaW;
+        for (int i = 0; i < kd; i++) {
+            grad[i] = lw * x[i];
+        }
+        if (lambdaW != 0) {
+            value += 0.5 * lambdaW * dot(x, 0, x, 0, kd);
+        }
+        if (bias) {
+            for (int c = 0; c < k; c++) {
+                double s = lambdaB * x[offB + c];
+                for (int t = 0; t < n; t++) {
+                    s += g[t * k + c];
+                }
+                grad[offB + c] = s;
+            }
+            if (lambdaB != 0) {
+                value += 0.5 * lambdaB * dot(x, offB, x, offB, k);
+            }
+        }
+        double h2 = 0;
+        int t = 0;
+        for (; t + 3 < n; t += 4) {
+            int h0 = offH + t * d;
+            int h1 = h0 + d;
+            int h2o = h1 + d;
+            int h3 = h2o + d;
+            for (int c = 0; c < k; c++) {
+                int w = c * d;
+                double g0 = g[t * k + c];
+                double g1 = g[(t + 1) * k + c];
+                double g2 = g[(t + 2) * k + c];
+                double g3 = g[(t + 3) * k + c];
+                for (int j = 0; j < d; j++) {
+                    double a = Math.fma(g0, x[h0 + j], grad[w + j]);
+                    a = Math.fma(g1, x[h1 + j], a);
+                    a = Math.fma(g2, x[h2o + j], a);
+                    grad[w + j] = Math.fma(g3, x[h3 + j], a);
+                }
+            }
+            for (int u = t; u < t + 4; u++) {
+                h2 += fullRowGradient(x, grad, u);
+            }
+        }
+        for (; t < n; t++) {
+            int h0 = offH + t * d;
+            for (int c = 0; c < k; c++) {
+                int w = c * d;
+                double g0 = g[t * k + c];
+                for (int j = 0; j < d; j++) {
+                    grad[w + j] = Math.fma(g0, x[h0 + j], grad[w + j]);
+                }
+            }
+            h2 += fullRowGradient(x, grad, t);
+        }
+        return value + 0.5 * lambdaH * h2;
+    }
+
+    /** Sets ∇h_t = Σ_c g_tc w_c + λ_H h_t (classes in blocks of four); returns ‖h_t‖² when λ_H ≠ 0, else 0. */
+    private double fullRowGradient(double[] x, double[] grad, int t) {
+        int h = offH + t * d;
+        int o = t * k;
+        double lh = lambdaH;
+        int c = 0;
+        if (k >= 4) {
+            double g0 = g[o];
+            double g1 = g[o + 1];
+            double g2 = g[o + 2];
+            double g3 = g[o + 3];
+            int w1 = d;
+            int w2 = 2 * d;
+            int w3 = 3 * d;
+            for (int j = 0; j < d; j++) {
+                double a = Math.fma(g0, x[j], lh * x[h + j]);
+                a = Math.fma(g1, x[w1 + j], a);
+                a = Math.fma(g2, x[w2 + j], a);
+                grad[h + j] = Math.fma(g3, x[w3 + j], a);
+            }
+            c = 4;
+        } else {
+            for (int j = 0; j < d; j++) {
+                grad[h + j] = lh * x[h + j];
+            }
+        }
+        for (; c + 3 < k; c += 4) {
+            double g0 = g[o + c];
+            double g1 = g[o + c + 1];
+            double g2 = g[o + c + 2];
+            double g3 = g[o + c + 3];
+            int w0 = c * d;
+            int w1 = w0 + d;
+            int w2 = w1 + d;
+            int w3 = w2 + d;
+            for (int j = 0; j < d; j++) {
+                double a = Math.fma(g0, x[w0 + j], grad[h + j]);
+                a = Math.fma(g1, x[w1 + j], a);
+                a = Math.fma(g2, x[w2 + j], a);
+                grad[h + j] = Math.fma(g3, x[w3 + j], a);
+            }
+        }
+        for (; c < k; c++) {
+            double g0 = g[o + c];
+            int w0 = c * d;
+            for (int j = 0; j < d; j++) {
+                grad[h + j] = Math.fma(g0, x[w0 + j], grad[h + j]);
+            }
+        }
+        return lh != 0 ? dot(x, h, x, h, d) : 0.0;
     }
 
     /** newW := ∇W = Σ_t g_t h_tᵀ + λ_W W (visits in blocks of four), newB := ∇b. */
