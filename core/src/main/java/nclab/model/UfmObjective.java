@@ -27,7 +27,9 @@ import nclab.data.ClassSizes;
  * Neither paper uses a bias; it is offered (λ_b = 0 by default: unregularised) for the bias variants.
  *
  * <p><b>Gradient</b> (seed 001 spec §3): with p_i = softmax(W h_i + b) and g_i = (p_i − e_{y_i})/N,
- * ∇_W = Σ_i g_i h_iᵀ + λ_W W, ∇_{h_i} = Wᵀ g_i + λ_H h_i, ∇_b = Σ_i g_i + λ_b b. One fused pass over H.
+ * ∇_W = Σ_i g_i h_iᵀ + λ_W W, ∇_{h_i} = Wᵀ g_i + λ_H h_i, ∇_b = Σ_i g_i + λ_b b, computed by {@link UfmSgdKernel}
+ * (logits of all samples in 2×4 register tiles, then one pass over H in blocks of four samples). The minibatch SGD
+ * step is fused ({@link FusedSgdObjective}).
  *
  * <p><b>Minibatch</b> ({@link StochasticObjective}): per-sample terms φ_i = CE_i + (N λ_H/2)‖h_i‖², so the
  * minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [CE_i + (Nλ_H/2)‖h_i‖²] + (λ_W/2)‖W‖² + (λ_b/2)‖b‖² is unbiased

@@ -26,6 +26,11 @@ import nclab.model.StochasticObjective;
  * {@link DivergenceException} leaves x and the optimiser state untouched. The loss check compares with the
  * first minibatch value. Projection uses {@link StochasticObjective#projectBatch}.
  *
+ * <p><b>Fused path.</b> When the objective is a {@link FusedSgdObjective} (the UFM), the step is computed by the
+ * objective in one pass into its scratch ({@link FusedSgdObjective#prepareSgdStep}), the same loss and finiteness
+ * checks run on those numbers, and only then are they written ({@link FusedSgdObjective#commitSgdStep}); same
+ * update, same batches, equal to the generic path up to rounding.
+ *
  * <p>State: step counter, first minibatch value, velocity (when momentum is on).
  */
 public final class Sgd implements Optimizer {
