@@ -27,7 +27,9 @@ import nclab.data.ClassSizes;
  * Neither paper uses a bias; it is offered (λ_b = 0 by default: unregularised) for the bias variants.
  *
  * <p><b>Gradient</b> (seed 001 spec §3): with p_i = softmax(W h_i + b) and g_i = (p_i − e_{y_i})/N,
- * ∇_W = Σ_i g_i h_iᵀ + λ_W W, ∇_{h_i} = Wᵀ g_i + λ_H h_i, ∇_b = Σ_i g_i + λ_b b. One fused pass over H.
+ * ∇_W = Σ_i g_i h_iᵀ + λ_W W, ∇_{h_i} = Wᵀ g_i + λ_H h_i, ∇_b = Σ_i g_i + λ_b b, computed by {@link UfmSgdKernel}
+ * (logits of all samples in 2×4 register tiles, then one pass over H in blocks of four samples). The minibatch SGD
+ * step is fused ({@link FusedSgdObjective}).
  *
  * <p><b>Minibatch</b> ({@link StochasticObjective}): per-sample terms φ_i = CE_i + (N λ_H/2)‖h_i‖², so the
  * minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [CE_i + (Nλ_H/2)‖h_i‖²] + (λ_W/2)‖W‖² + (λ_b/2)‖b‖² is unbiased
@@ -45,7 +47,7 @@ import nclab.data.ClassSizes;
  *
  * <p>Instances hold scratch buffers: not thread-safe.
  */
-public final class UfmObjective implements StochasticObjective {
+public final class UfmObjective implements FusedSgdObjective {
     /** Model id in configs and on the command line. */
     public static final String MODEL = "ufm";
     /** Default standard deviation of the Gaussian initialisation (pitfalls.md, ReLU UFM). */
@@ -66,6 +68,7 @@ public final class UfmObjective implements StochasticObjective {
     private final int offH;
     private final int offB;
     private final double[] z;
+    private UfmSgdKernel sgdKernel;
 
     /** The UFM with unregularised bias (if any) and the default initialisation scale. */
     public UfmObjective(ClassSizes sizes, int d, double lambdaW, double lambdaH, boolean bias, boolean nonNegative) {
@@ -197,6 +200,12 @@ public final class UfmObjective implements StochasticObjective {
     @Override
     public double valueAndGradient(double[] x, double[] grad) {
         checkLength(x, grad);
+        return kernel().fullValueAndGradient(x, grad);
+    }
+
+    /** The former per-sample full-batch pass (reference for tests of the blocked kernel). */
+    double valueAndGradientPerSample(double[] x, double[] grad) {
+        checkLength(x, grad);
         java.util.Arrays.fill(grad, 0, k * d, 0.0);
         if (bias) {
             java.util.Arrays.fill(grad, offB, offB + k, 0.0);
@@ -267,6 +276,34 @@ public final class UfmObjective implements StochasticObjective {
             }
         }
         return ce * invB + 0.5 * rowRidge * h2 + sharedRidge(x, grad);
+    }
+
+    /** The fused minibatch step ({@link UfmSgdKernel}); scratch is allocated on first use. */
+    @Override
+    public double prepareSgdStep(double[] x, double[] velocity, int[] batch, int from, int to, double eta, double mu,
+                                 boolean nesterov) {
+        checkLength(x, velocity == null ? x : velocity);
+        return kernel().prepare(x, velocity, batch, from, to, eta, mu, nesterov);
+    }
+
+    private UfmSgdKernel kernel() {
+        if (sgdKernel == null) {
+            sgdKernel = new UfmSgdKernel(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels);
+        }
+        return sgdKernel;
+    }
+
+    @Override
+    public boolean preparedStepFinite() {
+        return sgdKernel != null && sgdKernel.finite();
+    }
+
+    @Override
+    public void commitSgdStep(double[] x, double[] velocity) {
+        if (sgdKernel == null) {
+            throw new IllegalStateException("commitSgdStep without a prepared step");
+        }
+        sgdKernel.commit(x, velocity);
     }
 
     /** Clamps H at 0 for the non-negative model (Euclidean projection onto H ≥ 0); no-op otherwise. */

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
+import nclab.model.FusedSgdObjective;
 import nclab.model.StochasticObjective;
 
 /**
@@ -25,10 +26,17 @@ import nclab.model.StochasticObjective;
  * {@link DivergenceException} leaves x and the optimiser state untouched. The loss check compares with the
  * first minibatch value. Projection uses {@link StochasticObjective#projectBatch}.
  *
+ * <p><b>Fused path.</b> When the objective is a {@link FusedSgdObjective} (the UFM), the step is computed by the
+ * objective in one pass into its scratch ({@link FusedSgdObjective#prepareSgdStep}), the same loss and finiteness
+ * checks run on those numbers, and only then are they written ({@link FusedSgdObjective#commitSgdStep}); same
+ * update, same batches, equal to the generic path up to rounding.
+ *
  * <p>State: step counter, first minibatch value, velocity (when momentum is on).
  */
 public final class Sgd implements Optimizer {
     private final StochasticObjective objective;
+    /** The objective when it offers the fused step, else null (generic gradient / probe / commit path). */
+    private final FusedSgdObjective fused;
     private final int batchSize;
     private final boolean withReplacement;
     private final long seed;
@@ -59,6 +67,7 @@ public final class Sgd implements Optimizer {
         InvalidInputException.require(batchSize >= 1 && batchSize <= n,
                 "batch size must be between 1 and the number of samples N = " + n + ", got batch = " + batchSize);
         this.objective = objective;
+        this.fused = objective instanceof FusedSgdObjective f ? f : null;
         this.batchSize = batchSize;
         this.withReplacement = withReplacement;
         this.seed = seed;
@@ -96,6 +105,9 @@ public final class Sgd implements Optimizer {
         }
         int from = j * batchSize;
         int to = withReplacement ? from + batchSize : Math.min(from + batchSize, n);
+        if (fused != null) {
+            return fusedStep(x, s, steps, from, to);
+        }
         double value = objective.batchValueAndGradient(x, order, from, to, grad);
         progress.checkLoss(guard, value);
         double eta = schedule.rate(steps);
@@ -122,6 +134,22 @@ public final class Sgd implements Optimizer {
             }
         }
         objective.projectBatch(x, order, from, to);
+        progress.advance(value);
+        return value;
+    }
+
+    /**
+     * The same step through {@link FusedSgdObjective}: the objective computes the value and every new number into
+     * its scratch, the guard checks the value and their finiteness, and only then are they written.
+     */
+    private double fusedStep(double[] x, long s, long steps, int from, int to) {
+        double eta = schedule.rate(steps);
+        double[] v = momentum.enabled() ? velocity : null;
+        double value = fused.prepareSgdStep(x, v, order, from, to, eta, momentum.mu(),
+                momentum.kind() == Momentum.Kind.NESTEROV);
+        progress.checkLoss(guard, value);
+        guard.checkProbe(s, fused.preparedStepFinite() ? 0.0 : Double.NaN, "a parameter or the velocity");
+        fused.commitSgdStep(x, v);
         progress.advance(value);
         return value;
     }
