@@ -13,7 +13,8 @@ import nclab.theory.GeometryPrediction;
  *   <li>classifier: ‖Ĝ_W − Ĝ_W^ref‖_F with G_W[i][j] = w_iᵀw_j (W not centred);</li>
  *   <li>embedding: ‖Ĝ_M − Ĝ_M^ref‖_F with G_M from the class means centred by the model's
  *       {@link Centring} (seed 000: the class-balanced global mean; ReLU UFM: none; models with a bias:
- *       the sample-weighted mean);</li>
+ *       the sample-weighted mean) — the predicted mean Gram is centred by the same rule
+ *       ({@link Centring#centreGram}), so both sides are compared in one convention;</li>
  *   <li>logits: ‖normalise(W·Mᵀ) − normalise(Z^ref)‖_F with the <em>uncentred</em> class means M, as
  *       seed 000 prescribes for the logits.</li>
  * </ul>
@@ -29,8 +30,11 @@ public record TheoryComparison(String model, Centring centring, GeometryDistance
     public static TheoryComparison of(GeometryPrediction prediction, ClassStatistics statistics, double[][] w,
                                       Centring centring) {
         ClassGeometry measured = measured(statistics, w, centring);
+        ClassGeometry p = prediction.geometry();
+        ClassGeometry predicted = new ClassGeometry(p.classifierGram(),
+                centring.centreGram(p.meanGram(), statistics.counts()), p.logits());
         return new TheoryComparison(prediction.model(), centring,
-                GeometryDistance.Distances.between(measured, prediction.geometry()));
+                GeometryDistance.Distances.between(measured, predicted));
     }
 
     /** Measured class-level geometry: Grams of W and of the centred means, logits W·Mᵀ of the raw means. */
