@@ -70,4 +70,92 @@ public final class BlockProducts {
             blas.dgemm("T", "N", m, rows, d, 1.0, b, 0, d, a, i * d, d, 0.0, out, i * m, m);
         }
     }
+    /**
+     * out[outOff + i·m + j] = Σ_t a[aOff + i·d + t]·b[bOff + j·d + t] for i &lt; n, j &lt; m: {@link
+     * #multiplyTransB(double[], int, double[], int, int, double[])} on blocks that start at offsets (for example
+     * the feature rows H inside a solver's flat parameter vector).
+     */
+    public void multiplyTransB(double[] a, int aOff, int n, double[] b, int bOff, int m, int d, double[] out,
+                               int outOff) {
+        long perRow = (long) m * d;
+        if (blas == null || perRow > SINGLE_THREAD_WORK) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    double s = 0;
+                    for (int t = 0; t < d; t++) {
+                        s = Math.fma(a[aOff + i * d + t], b[bOff + j * d + t], s);
+                    }
+                    out[outOff + i * m + j] = s;
+                }
+            }
+            return;
+        }
+        int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));
+        for (int i = 0; i < n; i += step) {
+            int rows = Math.min(step, n - i);
+            blas.dgemm("T", "N", m, rows, d, 1.0, b, bOff, d, a, aOff + i * d, d, 0.0, out, outOff + i * m, m);
+        }
+    }
+
+    /**
+     * out[outOff + i·d + t] += Σ_j a[aOff + i·m + j]·b[bOff + j·d + t] for i &lt; n, t &lt; d, that is out (n×d)
+     * += A B with A n×m and B m×d, all row-major; out is added to, not overwritten (set it first, e.g. to a ridge
+     * term). With the native BLAS the n rows are cut into dgemm calls of ⌊{@value #SINGLE_THREAD_WORK}/(m·d)⌋
+     * rows (single-threaded, shape-determined split: bit-reproducible); each output row is touched by one call.
+     * The Java fallback adds the m terms to each entry in order j = 0..m−1 with fused multiply-adds.
+     */
+    public void multiplyAdd(double[] a, int aOff, int n, int m, double[] b, int bOff, int d, double[] out,
+                            int outOff) {
+        long perRow = (long) m * d;
+        if (blas == null || perRow > SINGLE_THREAD_WORK) {
+            for (int i = 0; i < n; i++) {
+                int o = outOff + i * d;
+                for (int j = 0; j < m; j++) {
+                    double aij = a[aOff + i * m + j];
+                    int r = bOff + j * d;
+                    for (int t = 0; t < d; t++) {
+                        out[o + t] = Math.fma(aij, b[r + t], out[o + t]);
+                    }
+                }
+            }
+            return;
+        }
+        int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));
+        for (int i = 0; i < n; i += step) {
+            int rows = Math.min(step, n - i);
+            // column-major view: outᵀ (d × rows, ld d) += Bᵀ (d × m, ld d) · Aᵀ (m × rows, ld m)
+            blas.dgemm("N", "N", d, rows, m, 1.0, b, bOff, d, a, aOff + i * m, m, 1.0, out, outOff + i * d, d);
+        }
+    }
+
+    /**
+     * out[outOff + j·d + t] += Σ_i a[aOff + i·m + j]·b[bOff + i·d + t] for j &lt; m, t &lt; d, that is out (m×d)
+     * += Aᵀ B with A n×m and B n×d, all row-major; out is added to, not overwritten. The sum over the n rows runs
+     * over blocks of ⌊{@value #SINGLE_THREAD_WORK}/(m·d)⌋ rows in increasing order, one single-threaded dgemm
+     * call per block added to out (with the native BLAS): a fixed order set by the shapes alone, so the result is
+     * bit-identical run to run. The Java fallback adds the rows in order i = 0..n−1 with fused multiply-adds.
+     */
+    public void multiplyTransAAdd(double[] a, int aOff, int n, int m, double[] b, int bOff, int d, double[] out,
+                                  int outOff) {
+        long perRow = (long) m * d;
+        if (blas == null || perRow > SINGLE_THREAD_WORK) {
+            for (int i = 0; i < n; i++) {
+                int r = bOff + i * d;
+                for (int j = 0; j < m; j++) {
+                    double aij = a[aOff + i * m + j];
+                    int o = outOff + j * d;
+                    for (int t = 0; t < d; t++) {
+                        out[o + t] = Math.fma(aij, b[r + t], out[o + t]);
+                    }
+                }
+            }
+            return;
+        }
+        int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));
+        for (int i = 0; i < n; i += step) {
+            int rows = Math.min(step, n - i);
+            // column-major view: outᵀ (d × m, ld d) += Bᵀ (d × rows, ld d) · A (rows × m: Aᵀ block is m × rows, ld m)
+            blas.dgemm("N", "T", d, m, rows, 1.0, b, bOff + i * d, d, a, aOff + i * m, m, 1.0, out, outOff, d);
+        }
+    }
 }
