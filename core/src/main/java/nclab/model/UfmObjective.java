@@ -4,6 +4,8 @@ import java.util.SplittableRandom;
 
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
+import nclab.linalg.BlockProducts;
+import nclab.linalg.NativeBlas;
 
 /**
  * The unconstrained features model (UFM) with softmax cross-entropy and ridge regularisation, in the
@@ -28,8 +30,10 @@ import nclab.data.ClassSizes;
  *
  * <p><b>Gradient</b> (seed 001 spec §3): with p_i = softmax(W h_i + b) and g_i = (p_i − e_{y_i})/N,
  * ∇_W = Σ_i g_i h_iᵀ + λ_W W, ∇_{h_i} = Wᵀ g_i + λ_H h_i, ∇_b = Σ_i g_i + λ_b b, computed by {@link UfmSgdKernel}
- * (logits of all samples in 2×4 register tiles, then one pass over H in blocks of four samples). The minibatch SGD
- * step is fused ({@link FusedSgdObjective}).
+ * (logits of all samples in 2×4 register tiles, then one pass over H in blocks of four samples); from N·K·d ≥
+ * 2^21 on, when a native BLAS loads, the full batch is instead three products Z = H Wᵀ, Gᵀ H and G W by OpenBLAS
+ * dgemm ({@link BlockProducts}: single-threaded calls in a shape-determined split, so still bit-reproducible).
+ * The minibatch SGD step is fused ({@link FusedSgdObjective}).
  *
  * <p><b>Minibatch</b> ({@link StochasticObjective}): per-sample terms φ_i = CE_i + (N λ_H/2)‖h_i‖², so the
  * minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [CE_i + (Nλ_H/2)‖h_i‖²] + (λ_W/2)‖W‖² + (λ_b/2)‖b‖² is unbiased
@@ -52,6 +56,12 @@ public final class UfmObjective implements FusedSgdObjective {
     public static final String MODEL = "ufm";
     /** Default standard deviation of the Gaussian initialisation (pitfalls.md, ReLU UFM). */
     public static final double DEFAULT_INIT_SCALE = 1.0;
+
+    /**
+     * Smallest N·K·d for which the full-batch pass uses native dgemm ({@link BlockProducts}) when it loads; smaller
+     * problems, and every problem without a native BLAS, use the blocked Java pass (measured: README Performance).
+     */
+    static final long PRODUCTS_MIN_WORK = 1L << 21;
 
     private final ClassSizes sizes;
     private final int k;
@@ -288,7 +298,14 @@ public final class UfmObjective implements FusedSgdObjective {
 
     private UfmSgdKernel kernel() {
         if (sgdKernel == null) {
-            sgdKernel = new UfmSgdKernel(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels);
+            BlockProducts products = null;
+            if ((long) n * k * d >= PRODUCTS_MIN_WORK) {
+                NativeBlas.startLoading();
+                BlockProducts best = BlockProducts.best();
+                products = best.isNative() ? best : null;
+            }
+            sgdKernel = new UfmSgdKernel(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels,
+                    products);
         }
         return sgdKernel;
     }

@@ -1,5 +1,7 @@
 package nclab.model;
 
+import nclab.linalg.BlockProducts;
+
 /**
  * The fused minibatch SGD step of {@link UfmObjective} ({@link FusedSgdObjective}): logits, softmax cross-entropy,
  * gradients and the (momentum) update of W, b and the batch rows h_i in one pass over the batch rows and W, into
@@ -22,6 +24,8 @@ final class UfmSgdKernel {
     private final double lambdaH;
     private final int n;
     private final int[] labels;
+    /** Full-batch products (null: the blocked Java pass). */
+    private final BlockProducts products;
     /** Gradient, then candidate, of W (K×d) and its velocity. */
     private final double[] newW;
     private final double[] newWv;
@@ -49,6 +53,16 @@ final class UfmSgdKernel {
 
     UfmSgdKernel(int k, int d, int n, int offH, int offB, boolean bias, boolean nonNegative, double lambdaW,
                  double lambdaH, double lambdaB, int[] labels) {
+        this(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels, null);
+    }
+
+    /**
+     * @param products the matrix products for the full-batch pass, or null for the blocked Java pass (the
+     *                 minibatch step always uses the Java tiles)
+     */
+    UfmSgdKernel(int k, int d, int n, int offH, int offB, boolean bias, boolean nonNegative, double lambdaW,
+                 double lambdaH, double lambdaB, int[] labels, BlockProducts products) {
+        this.products = products;
         this.k = k;
         this.d = d;
         this.n = n;
@@ -187,9 +201,14 @@ final class UfmSgdKernel {
                 g[t * k + c] = dot(x, c * d, x, h0, d);
             }
         }
+        return softmaxRows(x, batch, from, m);
+    }
+
+    /** Turns the logits in g (m×K, bias not yet added) into g_t = (softmax − e_y)/m; returns Σ_t CE_t. */
+    private double softmaxRows(double[] x, int[] batch, int from, int m) {
         double invB = 1.0 / m;
         double ce = 0;
-        for (t = 0; t < m; t++) {
+        for (int t = 0; t < m; t++) {
             int o = t * k;
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < k; c++) {
@@ -279,6 +298,9 @@ final class UfmSgdKernel {
      * ∇h_i = Wᵀg_i + λ_H h_i while the rows are in cache.
      */
     double fullValueAndGradient(double[] x, double[] grad) {
+        if (products != null) {
+            return fullValueAndGradientByProducts(x, grad);
+        }
         if (all == null) {
             all = new int[n];
             for (int i = 0; i < n; i++) {
@@ -344,6 +366,59 @@ final class UfmSgdKernel {
             }
             h2 += fullRowGradient(x, grad, t);
         }
+        return value + 0.5 * lambdaH * h2;
+    }
+
+    /**
+     * The full-batch value and gradient as three matrix products ({@link BlockProducts}, native dgemm when
+     * loaded): logits Z = H Wᵀ, then G = (softmax(Z + b) − Y)/N row by row, ∇W = λ_W W + Gᵀ H (rows of H summed
+     * in fixed blocks), ∇H = λ_H H + G W. Same mathematics as the blocked Java pass, other summation order.
+     */
+    private double fullValueAndGradientByProducts(double[] x, double[] grad) {
+        if (all == null) {
+            all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+        }
+        if (g.length < n * k) {
+            g = new double[n * k];
+        }
+        products.multiplyTransB(x, offH, n, x, 0, k, d, g, 0);
+        double value = softmaxRows(x, all, 0, n) / n;
+        int kd = k * d;
+        double lw = lambdaW;
+        for (int i = 0; i < kd; i++) {
+            grad[i] = lw * x[i];
+        }
+        if (lambdaW != 0) {
+            value += 0.5 * lambdaW * dot(x, 0, x, 0, kd);
+        }
+        if (bias) {
+            for (int c = 0; c < k; c++) {
+                double s = lambdaB * x[offB + c];
+                for (int t = 0; t < n; t++) {
+                    s += g[t * k + c];
+                }
+                grad[offB + c] = s;
+            }
+            if (lambdaB != 0) {
+                value += 0.5 * lambdaB * dot(x, offB, x, offB, k);
+            }
+        }
+        products.multiplyTransAAdd(g, 0, n, k, x, offH, d, grad, 0);
+        double lh = lambdaH;
+        double h2 = 0;
+        int end = offH + n * d;
+        for (int j = offH; j < end; j++) {
+            grad[j] = lh * x[j];
+        }
+        if (lh != 0) {
+            for (int h = offH; h < end; h += d) {
+                h2 += dot(x, h, x, h, d);
+            }
+        }
+        products.multiplyAdd(g, 0, n, k, x, 0, d, grad, offH);
         return value + 0.5 * lambdaH * h2;
     }
 
