@@ -48,6 +48,14 @@ public final class BlockProducts {
         return JAVA;
     }
 
+    /**
+     * Rows per native dgemm call for products with m·d multiply-adds per row: max(1, ⌊{@value
+     * #SINGLE_THREAD_WORK}/(m·d)⌋). A caller that cuts its rows into blocks of this size makes one call per block.
+     */
+    public static int rowsPerCall(int m, int d) {
+        return (int) Math.max(1, SINGLE_THREAD_WORK / Math.max(1L, (long) m * d));
+    }
+
     /** Whether the products go to the native BLAS. */
     public boolean isNative() {
         return blas != null;

@@ -310,6 +310,11 @@ public final class UfmObjective implements FusedSgdObjective {
         return sgdKernel;
     }
 
+    /** Whether the full-batch pass goes through native matrix products (for tests). */
+    boolean fullBatchUsesProducts() {
+        return kernel().usesProducts();
+    }
+
     @Override
     public boolean preparedStepFinite() {
         return sgdKernel != null && sgdKernel.finite();

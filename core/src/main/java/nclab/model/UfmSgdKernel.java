@@ -127,6 +127,10 @@ final class UfmSgdKernel {
         return value;
     }
 
+    boolean usesProducts() {
+        return products != null;
+    }
+
     boolean finite() {
         return finite;
     }
@@ -371,26 +375,44 @@ final class UfmSgdKernel {
 
     /**
      * The full-batch value and gradient as three matrix products ({@link BlockProducts}, native dgemm when
-     * loaded): logits Z = H Wᵀ, then G = (softmax(Z + b) − Y)/N row by row, ∇W = λ_W W + Gᵀ H (rows of H summed
-     * in fixed blocks), ∇H = λ_H H + G W. Same mathematics as the blocked Java pass, other summation order.
+     * loaded), one block of rows of H at a time so that the block stays in cache for all three: logits
+     * Z_blk = H_blk Wᵀ, then G_blk = (softmax(Z_blk + b) − Y_blk)/N row by row, ∇W += G_blkᵀ H_blk, ∇H_blk =
+     * λ_H H_blk + G_blk W. Blocks of {@link BlockProducts#rowsPerCall} rows in increasing order (one single-threaded
+     * dgemm per product and block): a fixed, shape-determined order, so the result is bit-reproducible. Same
+     * mathematics as the blocked Java pass, another summation order.
      */
     private double fullValueAndGradientByProducts(double[] x, double[] grad) {
-        if (all == null) {
-            all = new int[n];
-            for (int i = 0; i < n; i++) {
-                all[i] = i;
-            }
-        }
         if (g.length < n * k) {
             g = new double[n * k];
         }
-        products.multiplyTransB(x, offH, n, x, 0, k, d, g, 0);
-        double value = softmaxRows(x, all, 0, n) / n;
         int kd = k * d;
         double lw = lambdaW;
         for (int i = 0; i < kd; i++) {
             grad[i] = lw * x[i];
         }
+        double lh = lambdaH;
+        double invN = 1.0 / n;
+        int step = BlockProducts.rowsPerCall(k, d);
+        double ce = 0;
+        double h2 = 0;
+        for (int t0 = 0; t0 < n; t0 += step) {
+            int rows = Math.min(step, n - t0);
+            int h0 = offH + t0 * d;
+            products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
+            ce += softmaxFullRows(x, t0, t0 + rows, invN);
+            products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, grad, 0);
+            int end = h0 + rows * d;
+            for (int j = h0; j < end; j++) {
+                grad[j] = lh * x[j];
+            }
+            if (lh != 0) {
+                for (int h = h0; h < end; h += d) {
+                    h2 += dot(x, h, x, h, d);
+                }
+            }
+            products.multiplyAdd(g, t0 * k, rows, k, x, 0, d, grad, h0);
+        }
+        double value = ce * invN;
         if (lambdaW != 0) {
             value += 0.5 * lambdaW * dot(x, 0, x, 0, kd);
         }
@@ -406,20 +428,38 @@ final class UfmSgdKernel {
                 value += 0.5 * lambdaB * dot(x, offB, x, offB, k);
             }
         }
-        products.multiplyTransAAdd(g, 0, n, k, x, offH, d, grad, 0);
-        double lh = lambdaH;
-        double h2 = 0;
-        int end = offH + n * d;
-        for (int j = offH; j < end; j++) {
-            grad[j] = lh * x[j];
-        }
-        if (lh != 0) {
-            for (int h = offH; h < end; h += d) {
-                h2 += dot(x, h, x, h, d);
-            }
-        }
-        products.multiplyAdd(g, 0, n, k, x, 0, d, grad, offH);
         return value + 0.5 * lambdaH * h2;
+    }
+
+    /** Rows t0 ≤ t &lt; t1 of g: logits (bias not yet added) → g_t = (softmax − e_{y_t})·invN; returns Σ CE_t. */
+    private double softmaxFullRows(double[] x, int t0, int t1, double invN) {
+        double ce = 0;
+        for (int t = t0; t < t1; t++) {
+            int o = t * k;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                double s = bias ? g[o + c] + x[offB + c] : g[o + c];
+                g[o + c] = s;
+                if (s > max) {
+                    max = s;
+                }
+            }
+            int y = labels[t];
+            double zy = g[o + y];
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                double e = Math.exp(g[o + c] - max);
+                g[o + c] = e;
+                sum += e;
+            }
+            double inv = 1.0 / sum;
+            for (int c = 0; c < k; c++) {
+                g[o + c] = g[o + c] * inv * invN;
+            }
+            g[o + y] -= invN;
+            ce += max + Math.log(sum) - zy;
+        }
+        return ce;
     }
 
     /** Sets ∇h_t = Σ_c g_tc w_c + λ_H h_t (classes in blocks of four); returns ‖h_t‖² when λ_H ≠ 0, else 0. */

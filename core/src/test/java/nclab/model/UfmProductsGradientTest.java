@@ -16,6 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class UfmProductsGradientTest {
     @Test
+    void smallProblemsKeepTheBlockedJavaPass() {
+        UfmObjective f = new UfmObjective(ClassSizes.balanced(4, 100), 64, 5e-4, 5e-4, false, false);
+        assertEquals(false, f.fullBatchUsesProducts(), "(64, 4, 400) is below the threshold");
+    }
+
+    @Test
     void largeProblemsMatchThePerSamplePassAndRepeatBitForBit() {
         UfmObjective[] objectives = {
             new UfmObjective(ClassSizes.step(10, 3, 0.5, 51), 256, 5e-4, 5e-4, false, false),
@@ -26,6 +32,9 @@ class UfmProductsGradientTest {
             long work = (long) f.samples() * f.sizes().k() * f.dimension();
             String what = f.sizes().k() + " classes, N = " + f.samples() + ", d = " + f.dimension();
             assertTrue(work >= UfmObjective.PRODUCTS_MIN_WORK, what + " must be above the threshold");
+            nclab.linalg.NativeBlas.startLoading();
+            assertEquals(nclab.linalg.BlockProducts.best().isNative(), f.fullBatchUsesProducts(),
+                    what + ": native products exactly when a native BLAS loaded");
             double[] x = f.initialPoint(new SplittableRandom(4));
             double[] fast = new double[x.length];
             double[] slow = new double[x.length];
