@@ -26,6 +26,10 @@ final class UfmSgdKernel {
     private final int[] labels;
     /** Full-batch products (null: the blocked Java pass). */
     private final BlockProducts products;
+    /** Second half of the full-batch rows (products path): its ∇W share, the sums, the thread that runs it. */
+    private double[] secondW;
+    private double[] sums;
+    private java.util.concurrent.ExecutorService helper;
     /** Gradient, then candidate, of W (K×d) and its velocity. */
     private final double[] newW;
     private final double[] newWv;
@@ -390,28 +394,45 @@ final class UfmSgdKernel {
         for (int i = 0; i < kd; i++) {
             grad[i] = lw * x[i];
         }
-        double lh = lambdaH;
-        double invN = 1.0 / n;
         int step = BlockProducts.rowsPerCall(k, d);
-        double ce = 0;
-        double h2 = 0;
-        for (int t0 = 0; t0 < n; t0 += step) {
-            int rows = Math.min(step, n - t0);
-            int h0 = offH + t0 * d;
-            products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
-            ce += softmaxFullRows(x, t0, t0 + rows, invN);
-            products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, grad, 0);
-            int end = h0 + rows * d;
-            for (int j = h0; j < end; j++) {
-                grad[j] = lh * x[j];
+        int blocks = (n + step - 1) / step;
+        int split = Math.min(n, (blocks + 1) / 2 * step); // rows of the first half: a whole number of blocks
+        if (split < n) {
+            if (secondW == null) {
+                secondW = new double[kd];
+                sums = new double[4];
+                helper = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "nclab-ufm-products");
+                    t.setDaemon(true);
+                    return t;
+                });
             }
-            if (lh != 0) {
-                for (int h = h0; h < end; h += d) {
-                    h2 += dot(x, h, x, h, d);
-                }
+            java.util.Arrays.fill(secondW, 0.0);
+            java.util.concurrent.Future<?> second = helper.submit(() -> productBlocks(x, grad, secondW, 0, split, n, step,
+                    sums, 2));
+            productBlocks(x, grad, grad, 0, 0, split, step, sums, 0);
+            try {
+                second.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while computing the gradient", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("gradient block failed", e.getCause());
             }
-            products.multiplyAdd(g, t0 * k, rows, k, x, 0, d, grad, h0);
+            for (int i = 0; i < kd; i++) {
+                grad[i] += secondW[i];
+            }
+        } else {
+            if (sums == null) {
+                sums = new double[4];
+            }
+            productBlocks(x, grad, grad, 0, 0, n, step, sums, 0);
+            sums[2] = 0;
+            sums[3] = 0;
         }
+        double invN = 1.0 / n;
+        double ce = sums[0] + sums[2];
+        double h2 = sums[1] + sums[3];
         double value = ce * invN;
         if (lambdaW != 0) {
             value += 0.5 * lambdaW * dot(x, 0, x, 0, kd);
@@ -429,6 +450,37 @@ final class UfmSgdKernel {
             }
         }
         return value + 0.5 * lambdaH * h2;
+    }
+
+    /**
+     * Rows from ≤ t &lt; to in blocks of {@code step}: logits, softmax, ∇W share added to wAcc (from offset wOff),
+     * ∇h_t = λ_H h_t + Wᵀ g_t; stores Σ CE_t and Σ‖h_t‖² (when λ_H ≠ 0) in sums[at], sums[at + 1].
+     */
+    private void productBlocks(double[] x, double[] grad, double[] wAcc, int wOff, int from, int to, int step,
+                               double[] sums, int at) {
+        double lh = lambdaH;
+        double invN = 1.0 / n;
+        double ce = 0;
+        double h2 = 0;
+        for (int t0 = from; t0 < to; t0 += step) {
+            int rows = Math.min(step, to - t0);
+            int h0 = offH + t0 * d;
+            products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
+            ce += softmaxFullRows(x, t0, t0 + rows, invN);
+            products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, wAcc, wOff);
+            int end = h0 + rows * d;
+            for (int j = h0; j < end; j++) {
+                grad[j] = lh * x[j];
+            }
+            if (lh != 0) {
+                for (int h = h0; h < end; h += d) {
+                    h2 += dot(x, h, x, h, d);
+                }
+            }
+            products.multiplyAdd(g, t0 * k, rows, k, x, 0, d, grad, h0);
+        }
+        sums[at] = ce;
+        sums[at + 1] = h2;
     }
 
     /** Rows t0 ≤ t &lt; t1 of g: logits (bias not yet added) → g_t = (softmax − e_{y_t})·invN; returns Σ CE_t. */
