@@ -31,7 +31,7 @@ import nclab.linalg.NativeBlas;
  * <p><b>Gradient</b> (seed 001 spec §3): with p_i = softmax(W h_i + b) and g_i = (p_i − e_{y_i})/N,
  * ∇_W = Σ_i g_i h_iᵀ + λ_W W, ∇_{h_i} = Wᵀ g_i + λ_H h_i, ∇_b = Σ_i g_i + λ_b b, computed by {@link UfmSgdKernel}
  * (logits of all samples in 2×4 register tiles, then one pass over H in blocks of four samples); from N·K·d ≥
- * 2^21 on, when a native BLAS loads, the full batch is instead three products Z = H Wᵀ, Gᵀ H and G W by OpenBLAS
+ * 2^18 on, when a native BLAS loads, the full batch is instead three products Z = H Wᵀ, Gᵀ H and G W by OpenBLAS
  * dgemm ({@link BlockProducts}: single-threaded calls in a shape-determined split, so still bit-reproducible).
  * The minibatch SGD step is fused ({@link FusedSgdObjective}).
  *
@@ -61,7 +61,7 @@ public final class UfmObjective implements FusedSgdObjective {
      * Smallest N·K·d for which the full-batch pass uses native dgemm ({@link BlockProducts}) when it loads; smaller
      * problems, and every problem without a native BLAS, use the blocked Java pass (measured: README Performance).
      */
-    static final long PRODUCTS_MIN_WORK = 1L << 21;
+    static final long PRODUCTS_MIN_WORK = 1L << 18;
 
     private final ClassSizes sizes;
     private final int k;
