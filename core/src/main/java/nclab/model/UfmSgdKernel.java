@@ -540,29 +540,7 @@ final class UfmSgdKernel {
                 grad[h + j] = lh * x[h + j];
             }
         }
-        for (; c + 3 < k; c += 4) {
-            double g0 = g[o + c];
-            double g1 = g[o + c + 1];
-            double g2 = g[o + c + 2];
-            double g3 = g[o + c + 3];
-            int w0 = c * d;
-            int w1 = w0 + d;
-            int w2 = w1 + d;
-            int w3 = w2 + d;
-            for (int j = 0; j < d; j++) {
-                double a = Math.fma(g0, x[w0 + j], grad[h + j]);
-                a = Math.fma(g1, x[w1 + j], a);
-                a = Math.fma(g2, x[w2 + j], a);
-                grad[h + j] = Math.fma(g3, x[w3 + j], a);
-            }
-        }
-        for (; c < k; c++) {
-            double g0 = g[o + c];
-            int w0 = c * d;
-            for (int j = 0; j < d; j++) {
-                grad[h + j] = Math.fma(g0, x[w0 + j], grad[h + j]);
-            }
-        }
+        addClasses(x, o, c, grad, h);
         return lh != 0 ? dot(x, h, x, h, d) : 0.0;
     }
 
@@ -701,29 +679,7 @@ final class UfmSgdKernel {
                     newRows[r + j] = Math.fma(rowRidge, x[h + j], newRows[r + j]);
                 }
             }
-            for (; c + 3 < k; c += 4) {
-                double g0 = g[o + c];
-                double g1 = g[o + c + 1];
-                double g2 = g[o + c + 2];
-                double g3 = g[o + c + 3];
-                int w0 = c * d;
-                int w1 = w0 + d;
-                int w2 = w1 + d;
-                int w3 = w2 + d;
-                for (int j = 0; j < d; j++) {
-                    double a = Math.fma(g0, x[w0 + j], newRows[r + j]);
-                    a = Math.fma(g1, x[w1 + j], a);
-                    a = Math.fma(g2, x[w2 + j], a);
-                    newRows[r + j] = Math.fma(g3, x[w3 + j], a);
-                }
-            }
-            for (; c < k; c++) {
-                double g0 = g[o + c];
-                int w0 = c * d;
-                for (int j = 0; j < d; j++) {
-                    newRows[r + j] = Math.fma(g0, x[w0 + j], newRows[r + j]);
-                }
-            }
+            addClasses(x, o, c, newRows, r);
         }
     }
 
@@ -766,6 +722,36 @@ final class UfmSgdKernel {
      * Σ a[0..len)·0 with eight independent sums: 0 when every entry is finite, NaN otherwise (any order gives the
      * same verdict).
      */
+    /**
+     * dst[r..r+d) += Σ_{c' ≥ c} g[o + c'] w_{c'} (classes in blocks of four, then one by one, each entry one
+     * chain of fused multiply-adds in class order): the rest of a row gradient Σ_c g_tc w_c after its first block.
+     */
+    private void addClasses(double[] x, int o, int c, double[] dst, int r) {
+        for (; c + 3 < k; c += 4) {
+            double g0 = g[o + c];
+            double g1 = g[o + c + 1];
+            double g2 = g[o + c + 2];
+            double g3 = g[o + c + 3];
+            int w0 = c * d;
+            int w1 = w0 + d;
+            int w2 = w1 + d;
+            int w3 = w2 + d;
+            for (int j = 0; j < d; j++) {
+                double a = Math.fma(g0, x[w0 + j], dst[r + j]);
+                a = Math.fma(g1, x[w1 + j], a);
+                a = Math.fma(g2, x[w2 + j], a);
+                dst[r + j] = Math.fma(g3, x[w3 + j], a);
+            }
+        }
+        for (; c < k; c++) {
+            double g0 = g[o + c];
+            int w0 = c * d;
+            for (int j = 0; j < d; j++) {
+                dst[r + j] = Math.fma(g0, x[w0 + j], dst[r + j]);
+            }
+        }
+    }
+
     private static double probe(double[] a, int len) {
         double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
         int j = 0;
