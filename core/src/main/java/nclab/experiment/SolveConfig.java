@@ -1,19 +1,11 @@
 package nclab.experiment;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
@@ -200,7 +192,7 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
 
     /** The file name used in messages about {@code file}. */
     public static String sourceName(Path file) {
-        return file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        return ConfigReader.sourceName(file);
     }
 
     /**
@@ -208,23 +200,7 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
      * flags before {@link #fromMap}.
      */
     public static Map<String, Object> readMap(Path file) {
-        InvalidInputException.require(Files.isRegularFile(file), "config file " + file + " does not exist");
-        Object tree;
-        try {
-            tree = YAML.readValue(file.toFile(), Object.class);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": malformed YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (tree == null) {
-            return new LinkedHashMap<>();
-        }
-        InvalidInputException.require(tree instanceof Map, file + ": expected a map of keys at the top level");
-        Map<String, Object> map = new LinkedHashMap<>();
-        ((Map<?, ?>) tree).forEach((k, v) -> map.put(String.valueOf(k), v));
-        return map;
+        return ConfigReader.readYamlMap(file);
     }
 
     /**
@@ -234,14 +210,8 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
      * @param source named in messages ("unknown key 'x' in SOURCE")
      */
     public static SolveConfig fromMap(Map<String, ?> map, String source) {
-        for (String key : map.keySet()) {
-            if (!KEYS.contains(key)) {
-                String near = closestKey(key);
-                throw new InvalidInputException("unknown key '" + key + "' in " + source
-                        + (near == null ? " (known keys: " + String.join(", ", KEYS) + ")" : " (did you mean " + near + "?)"));
-            }
-        }
-        Reader r = new Reader(map, source);
+        ConfigReader.requireKnownKeys(map, KEYS, source);
+        ConfigReader r = new ConfigReader(map, source);
         SizesSpec sizes = null;
         for (String form : SizesSpec.FORMS) {
             double[] v = r.numbers(form);
@@ -271,7 +241,7 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
         }
     }
 
-    private static SolveConfig build(Reader r, SizesSpec sizes, String optimizer, int d, double lr, int batch,
+    private static SolveConfig build(ConfigReader r, SizesSpec sizes, String optimizer, int d, double lr, int batch,
                                      long[] milestones) {
         return new SolveConfig(r.string("model", null), sizes, d, r.number("lambda_w"), r.number("lambda_h"),
                 r.number("lambda"), r.bool("bias", false), r.bool("non_negative", false), r.integerOr("layers", 1),
@@ -285,158 +255,11 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
 
     /** The known key within edit distance 2 of {@code key} (or equal ignoring '-'/'_' and case), else null. */
     static String closestKey(String key) {
-        String normal = key.toLowerCase().replace('-', '_');
-        String best = null;
-        int bestDistance = 3;
-        for (String k : KEYS) {
-            int dist = k.equals(normal) ? 0 : editDistance(normal, k);
-            if (dist < bestDistance) {
-                bestDistance = dist;
-                best = k;
-            }
-        }
-        return best;
+        return ConfigReader.closestKey(key, KEYS);
     }
 
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
-
-    /** Typed access to the raw map, with messages naming the key and the source. */
-    private record Reader(Map<String, ?> map, String source) {
-        Object raw(String key) {
-            return map.get(key);
-        }
-
-        String string(String key, String fallback) {
-            Object v = raw(key);
-            if (v == null) {
-                return fallback;
-            }
-            InvalidInputException.require(v instanceof String || v instanceof Number || v instanceof Boolean,
-                    key + " in " + source + " must be a single value, got " + v);
-            return v.toString().trim();
-        }
-
-        Double number(String key) {
-            Object v = raw(key);
-            if (v == null) {
-                return null;
-            }
-            if (v instanceof Number num) {
-                return num.doubleValue();
-            }
-            if (v instanceof String s) {
-                try {
-                    return Double.parseDouble(s.trim());
-                } catch (NumberFormatException e) {
-                    throw new InvalidInputException(key + " in " + source + " must be a number, got '" + s + "'");
-                }
-            }
-            throw new InvalidInputException(key + " in " + source + " must be a number, got " + v);
-        }
-
-        double numberOr(String key, double fallback) {
-            Double v = number(key);
-            return v == null ? fallback : v;
-        }
-
-        long whole(String key, double x) {
-            InvalidInputException.require(x == Math.rint(x) && Math.abs(x) < 9.0e18,
-                    key + " in " + source + " must be a whole number, got " + x);
-            return (long) x;
-        }
-
-        Long longValue(String key) {
-            Double v = number(key);
-            return v == null ? null : whole(key, v);
-        }
-
-        long longOr(String key, long fallback) {
-            Long v = longValue(key);
-            return v == null ? fallback : v;
-        }
-
-        Integer integer(String key) {
-            Long v = longValue(key);
-            if (v == null) {
-                return null;
-            }
-            InvalidInputException.require(Math.abs(v) <= Integer.MAX_VALUE, key + " in " + source + " is too large: " + v);
-            return v.intValue();
-        }
-
-        int integerOr(String key, int fallback) {
-            Integer v = integer(key);
-            return v == null ? fallback : v;
-        }
-
-        boolean bool(String key, boolean fallback) {
-            Object v = raw(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
-                return Boolean.parseBoolean(s);
-            }
-            throw new InvalidInputException(key + " in " + source + " must be true or false, got " + v);
-        }
-
-        /** A list of numbers, or one comma-separated text ("4,10,0.5,5"), or a single number. */
-        double[] numbers(String key) {
-            Object v = raw(key);
-            if (v == null) {
-                return null;
-            }
-            List<Object> items = new ArrayList<>();
-            if (v instanceof List<?> list) {
-                items.addAll(list);
-            } else if (v instanceof String s) {
-                items.addAll(Arrays.asList((Object[]) s.split(",", -1)));
-            } else {
-                items.add(v);
-            }
-            double[] out = new double[items.size()];
-            for (int i = 0; i < out.length; i++) {
-                Object item = items.get(i);
-                if (item instanceof Number num) {
-                    out[i] = num.doubleValue();
-                } else {
-                    try {
-                        out[i] = Double.parseDouble(String.valueOf(item).trim());
-                    } catch (NumberFormatException e) {
-                        throw new InvalidInputException(key + " in " + source + ": '" + item + "' is not a number");
-                    }
-                }
-            }
-            return out;
-        }
-    }
 
     // ----------------------------------------------------------------------------------------- writing
-
-    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build());
 
     /** Every key with its resolved value (null = not given), in {@link #KEYS} order; one class-size form. */
     public Map<String, Object> toMap() {
@@ -480,14 +303,10 @@ public record SolveConfig(String model, SizesSpec sizes, int d, Double lambdaW, 
 
     /** The resolved config as YAML text (every key; null for values not given). */
     public String toYaml() {
-        try {
-            return "# nclab solve config, fully resolved (null = not given)\n"
-                    + "# class sizes " + java.util.Arrays.toString(classSizes().counts()) + ", N = " + n() + ", "
-                    + stepsPerEpoch() + " steps per epoch, " + totalSteps() + " steps\n"
-                    + YAML.writeValueAsString(toMap());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write config as YAML: " + e.getMessage(), e);
-        }
+        return "# nclab solve config, fully resolved (null = not given)\n"
+                + "# class sizes " + java.util.Arrays.toString(classSizes().counts()) + ", N = " + n() + ", "
+                + stepsPerEpoch() + " steps per epoch, " + totalSteps() + " steps\n"
+                + ConfigReader.yaml(toMap());
     }
 
     /** Atomically writes {@link #toYaml()} to {@code file}. */
