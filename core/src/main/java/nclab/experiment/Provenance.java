@@ -21,9 +21,14 @@ public final class Provenance {
 
     /** Facts for a run starting now. */
     public static Map<String, Object> of(SolveConfig config) {
+        return of(config.seed(), config.model());
+    }
+
+    /** Facts for a run of {@code model} with {@code seed} starting now. */
+    public static Map<String, Object> of(long seed, String model) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seed", config.seed());
-        m.put("model", config.model());
+        m.put("seed", seed);
+        m.put("model", model);
         m.put("nclab_version", version());
         m.put("java_version", System.getProperty("java.version"));
         m.put("java_vendor", System.getProperty("java.vendor"));

@@ -70,7 +70,7 @@ public record SizesSpec(String form, double[] values) {
     }
 
     /** The values as YAML-friendly numbers: whole numbers as Long, others as Double. */
-    List<Number> yamlValues() {
+    public List<Number> yamlValues() {
         List<Number> out = new ArrayList<>();
         for (double x : values) {
             out.add(x == Math.rint(x) && Math.abs(x) < 1e15 ? (Number) (long) x : (Number) x);

@@ -67,7 +67,25 @@ public final class StepMetrics {
         FeatureRows rows = FeatureRows.of(h);
         CollapseScan scan = CollapseScan.run(rows, labels, w.length, w, b);
         Map<String, Object> collapse = CollapseMetrics.compute(scan, w, Centring.CLASS_BALANCED, null);
-        collapse.forEach((key, value) -> {
+        putNumeric(row, "", collapse);
+        ClassStatistics stats = scan.statistics();
+        for (TheoryTarget t : setup.targets()) {
+            TheoryComparison c = TheoryComparison.of(t.prediction(), stats, w, t.centring());
+            row.put(t.column() + "_classifier", c.distances().classifier());
+            row.put(t.column() + "_embedding", c.distances().embedding());
+            row.put(t.column() + "_logits", c.distances().logits());
+            row.put(t.column() + "_mean", c.mean());
+        }
+        return row;
+    }
+
+    /**
+     * Copies the numeric entries of {@code metrics} into {@code row} under {@code prefix + key}, arrays spread
+     * over columns {@code key_0, key_1, ...}; text entries and keys already in the row are left out.
+     */
+    public static void putNumeric(Map<String, Object> row, String prefix, Map<String, ?> metrics) {
+        metrics.forEach((name, value) -> {
+            String key = prefix + name;
             if (row.containsKey(key)) {
                 return;
             }
@@ -83,15 +101,6 @@ public final class StepMetrics {
                 }
             }
         });
-        ClassStatistics stats = scan.statistics();
-        for (TheoryTarget t : setup.targets()) {
-            TheoryComparison c = TheoryComparison.of(t.prediction(), stats, w, t.centring());
-            row.put(t.column() + "_classifier", c.distances().classifier());
-            row.put(t.column() + "_embedding", c.distances().embedding());
-            row.put(t.column() + "_logits", c.distances().logits());
-            row.put(t.column() + "_mean", c.mean());
-        }
-        return row;
     }
 
     /**
