@@ -30,6 +30,10 @@ import java.util.Map;
  * the classifier ({@link Forward#features()}); {@link Forward#layerInputs()} gives every {@code z_l} for the
  * per-layer (deep neural collapse) metrics.
  *
+ * <p>Batch norm is DJL's ({@code momentum 0.9} in DJL's convention, which the PyTorch engine applies as
+ * torch's {@code momentum = 0.1}: running = 0.9·running + 0.1·batch, unbiased batch variance; checked
+ * here), {@code epsilon 1e-5}.
+ *
  * <p>All blocks are DJL blocks in float32; {@link #block()} chains them into one {@link SequentialBlock}
  * (backbone, then each head layer and its activation, then the classifier) whose forward gives the logits,
  * for DJL's save/load. Parameter arrays live in the {@link NDManager} given to {@link #initialize}; close that
@@ -303,7 +307,11 @@ public final class ClassifierNet {
         return layer.getParameters().get("weight");
     }
 
-    private static double[][] toMatrix(NDArray a) {
+    /** A 2-D array (e.g. {@link Forward#features()}, N×d) copied into doubles, row by row. */
+    public static double[][] toMatrix(NDArray a) {
+        if (a.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("expected a 2-D array, got shape " + a.getShape());
+        }
         Shape s = a.getShape();
         int rows = (int) s.get(0);
         int cols = (int) s.get(1);

@@ -141,6 +141,7 @@ class ClassifierNetTest {
                     double[][] expected = affine(matrix(f.features()), net.classifierWeights(),
                             net.classifierBias(), false);
                     assertClose(expected, matrix(f.logits()), 1e-5);
+                    assertTrue(Arrays.deepEquals(matrix(f.features()), ClassifierNet.toMatrix(f.features())));
                     // the chained DJL block gives the same logits
                     NDArray whole = net.block().forward(ps, new NDList(images(batch, 11, 3, 1, 28, 28)), false)
                             .singletonOrThrow();
