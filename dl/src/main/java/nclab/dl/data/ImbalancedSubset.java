@@ -33,12 +33,21 @@ public final class ImbalancedSubset {
     public static ImageSet select(ImageSet full, ClassSizes sizes, long seed) {
         require(sizes.k() == full.classes(), "class sizes " + sizes + " give K = " + sizes.k() + " classes but "
                 + full.name() + " has " + full.classes());
-        int[] available = full.counts();
+        return full.subset(indices(full.labels(), sizes, seed, full.name()), full.name() + " " + sizes);
+    }
+
+    /**
+     * The indices {@link #select} keeps, for labels in [0, sizes.k()): by class, then ascending.
+     *
+     * @param setName names the set in messages
+     */
+    public static int[] indices(int[] labels, ClassSizes sizes, long seed, String setName) {
+        int[] available = perClassCounts(labels, sizes.k());
         for (int k = 0; k < sizes.k(); k++) {
             require(sizes.count(k) <= available[k], "class " + k + " has " + available[k] + " images in "
-                    + full.name() + ", " + sizes.count(k) + " requested");
+                    + setName + ", " + sizes.count(k) + " requested");
         }
-        int[][] byClass = indicesByClass(full.labels(), full.classes(), available);
+        int[][] byClass = indicesByClass(labels, sizes.k(), available);
         int[] chosen = new int[Math.toIntExact(sizes.total())];
         int at = 0;
         for (int k = 0; k < sizes.k(); k++) {
@@ -49,7 +58,7 @@ public final class ImbalancedSubset {
             System.arraycopy(keep, 0, chosen, at, keep.length);
             at += keep.length;
         }
-        return full.subset(chosen, full.name() + " " + sizes);
+        return chosen;
     }
 
     /**
