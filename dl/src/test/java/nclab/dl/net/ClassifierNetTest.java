@@ -101,6 +101,7 @@ class ClassifierNetTest {
                     net.initialize(manager, 1);
                     int d = expectedFeatureDim(spec);
                     assertEquals(d, net.featureDim(), spec.toString());
+                    List<NDArray> produced = new ArrayList<>();
                     try (NDManager batch = manager.newSubManager()) {
                         ParameterStore ps = new ParameterStore(batch, false);
                         for (boolean training : new boolean[] {true, false}) {
@@ -113,8 +114,15 @@ class ClassifierNetTest {
                             for (float v : f.logits().toFloatArray()) {
                                 assertTrue(Float.isFinite(v), what);
                             }
+                            produced.add(f.features());
+                            produced.add(f.logits());
                         }
                     }
+                    // everything a forward pass makes lives in the images' (per-batch) manager
+                    for (NDArray a : produced) {
+                        assertTrue(a.isReleased(), spec + ": an output outlived its batch manager");
+                    }
+                    assertFalse(net.parameters().get(0).getArray().isReleased());
                     assertEquals(K, net.classifierWeights().length);
                     assertEquals(d, net.classifierWeights()[0].length);
                     assertEquals(K, net.classifierBias().length);
