@@ -76,6 +76,25 @@ public record ImageSet(String name, int channels, int height, int width, float[]
         System.arraycopy(pixels, i * s, target, offset, s);
     }
 
+    /**
+     * Copies the images order[from], …, order[to−1] into {@code pixelsOut} (consecutive, from index 0) and
+     * their labels into {@code labelsOut}: one minibatch without allocation. Returns the batch size to−from.
+     */
+    public int gather(int[] order, int from, int to, float[] pixelsOut, int[] labelsOut) {
+        int s = imageSize();
+        int b = to - from;
+        require(from >= 0 && b >= 0 && to <= order.length, name + ": batch range [" + from + ", " + to
+                + ") outside the order of length " + order.length);
+        require(pixelsOut.length >= b * s && labelsOut.length >= b, name + ": batch buffers too small for "
+                + b + " images");
+        for (int j = 0; j < b; j++) {
+            int i = order[from + j];
+            System.arraycopy(pixels, i * s, pixelsOut, j * s, s);
+            labelsOut[j] = labels[i];
+        }
+        return b;
+    }
+
     /** Images per class n_k = #{i : label_i = k}, k = 0..classes−1 (zeros allowed). */
     public int[] counts() {
         int[] c = new int[classes];

@@ -50,5 +50,11 @@ class ImageSetTest {
         s.copyImage(4, batch, 2);
         assertArrayEquals(new float[] {0, 0, 4 / 255f, 4 / 255f, 4 / 255f, 4 / 255f}, batch);
         assertEquals("indexed: 5 images of 1x2x2, 4 classes", s.toString());
+
+        float[] px = new float[3 * 4];
+        int[] y = new int[3];
+        assertEquals(2, s.gather(new int[] {4, 2, 0, 1}, 1, 3, px, y));
+        assertArrayEquals(new int[] {2, 0, 0}, y);
+        assertArrayEquals(new float[] {2 / 255f, 2 / 255f, 2 / 255f, 2 / 255f, 0, 0, 0, 0, 0, 0, 0, 0}, px);
     }
 }
