@@ -9,6 +9,7 @@ import java.util.Map;
 import nclab.InvalidInputException;
 import nclab.data.ClassSizes;
 import nclab.theory.Etf;
+import nclab.theory.GeometryPrediction;
 import nclab.theory.LExtendedGeometry;
 import nclab.theory.LayerPeeledGeometry;
 import nclab.theory.ReluUfmGeometry;
@@ -34,9 +35,11 @@ import nclab.theory.TheoryParameters;
  * @param comparisons one entry per predicted geometry, in the order above
  * @param timings     wall seconds of the feature scan, the metrics and the theory solves (not part of
  *                    {@link #toMap()}, so that output stays reproducible)
+ * @param predictions the predicted geometries compared, in the order of {@code comparisons}
  */
 public record CollapseAnalysis(ClassSizes sizes, int d, Map<String, Object> metrics,
-                               List<TheoryComparison> comparisons, Map<String, Double> timings) {
+                               List<TheoryComparison> comparisons, Map<String, Double> timings,
+                               List<GeometryPrediction> predictions) {
 
     /**
      * Optional model parameters; null = not given.
@@ -67,6 +70,16 @@ public record CollapseAnalysis(ClassSizes sizes, int d, Map<String, Object> metr
      * @param bias   length-K bias or null
      */
     public static CollapseAnalysis run(FeatureRows h, int[] labels, double[][] w, double[] bias, Options options) {
+        return run(h, labels, w, bias, options, LayerPeeledGeometry.MAX_ITERATIONS);
+    }
+
+    /**
+     * As {@link #run(FeatureRows, int[], double[][], double[], Options)} with at most {@code lpmIterations}
+     * iterations of the Layer-Peeled solve (its certificate, in the {@code lpm} comparison's prediction, says
+     * whether it converged): bounds the cost when a training run measures many epochs.
+     */
+    public static CollapseAnalysis run(FeatureRows h, int[] labels, double[][] w, double[] bias, Options options,
+                                       int lpmIterations) {
         InvalidInputException.require(w != null && w.length >= 2,
                 "classifier W needs at least 2 rows (classes), got " + (w == null ? 0 : w.length));
         int k = w.length;
@@ -87,24 +100,32 @@ public record CollapseAnalysis(ClassSizes sizes, int d, Map<String, Object> metr
         Map<String, Object> metrics = CollapseMetrics.compute(scan, w, Centring.CLASS_BALANCED, relu == null ? null : relu.m());
         long t2 = System.nanoTime();
         List<TheoryComparison> comparisons = new ArrayList<>();
+        List<GeometryPrediction> predictions = new ArrayList<>();
         TheoryParameters plain = TheoryParameters.of(sizes);
-        comparisons.add(TheoryComparison.of(Etf.predict(plain), stats, w, Centring.CLASS_BALANCED));
-        comparisons.add(TheoryComparison.of(SeliGeometry.predict(plain), stats, w, Centring.CLASS_BALANCED));
+        compare(Etf.predict(plain), stats, w, Centring.CLASS_BALANCED, comparisons, predictions);
+        compare(SeliGeometry.predict(plain), stats, w, Centring.CLASS_BALANCED, comparisons, predictions);
         double eW = options.eW() != null ? options.eW() : meanSquaredNorm(w);
         double eH = options.eH() != null ? options.eH() : meanSquaredNorm(stats.means(Centring.SAMPLE_WEIGHTED));
-        TheoryParameters lpm = new TheoryParameters(sizes, null, null, null, eW, eH, null, null, false);
-        comparisons.add(TheoryComparison.of(LayerPeeledGeometry.predict(lpm), stats, w, Centring.SAMPLE_WEIGHTED));
+        compare(LayerPeeledGeometry.solve(sizes, eW, eH, 1, LayerPeeledGeometry.GAP_TOLERANCE, lpmIterations), stats, w,
+                Centring.SAMPLE_WEIGHTED, comparisons, predictions);
         if (relu != null) {
-            comparisons.add(TheoryComparison.of(relu, stats, w, Centring.NONE));
-            comparisons.add(TheoryComparison.of(LExtendedGeometry.predict(reg), stats, w,
-                    bias != null ? Centring.SAMPLE_WEIGHTED : Centring.NONE));
+            compare(relu, stats, w, Centring.NONE, comparisons, predictions);
+            compare(LExtendedGeometry.predict(reg), stats, w, bias != null ? Centring.SAMPLE_WEIGHTED : Centring.NONE,
+                    comparisons, predictions);
         }
         long t3 = System.nanoTime();
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("scan", (t1 - t0) * 1e-9);
         timings.put("metrics", (t2 - t1) * 1e-9);
         timings.put("theory", (t3 - t2) * 1e-9);
-        return new CollapseAnalysis(sizes, h.cols(), metrics, List.copyOf(comparisons), Map.copyOf(timings));
+        return new CollapseAnalysis(sizes, h.cols(), metrics, List.copyOf(comparisons), Map.copyOf(timings),
+                List.copyOf(predictions));
+    }
+
+    private static void compare(GeometryPrediction prediction, ClassStatistics stats, double[][] w, Centring centring,
+                                List<TheoryComparison> comparisons, List<GeometryPrediction> predictions) {
+        comparisons.add(TheoryComparison.of(prediction, stats, w, centring));
+        predictions.add(prediction);
     }
 
     private static double meanSquaredNorm(double[][] rows) {

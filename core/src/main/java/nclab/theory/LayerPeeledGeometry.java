@@ -108,6 +108,17 @@ public record LayerPeeledGeometry(ClassSizes sizes, double eW, double eH, double
      * @throws InvalidInputException when E_W or E_H is not a finite positive number or w_r &lt; 1
      */
     public static LayerPeeledGeometry solve(ClassSizes sizes, double eW, double eH, double oversample) {
+        return solve(sizes, eW, eH, oversample, GAP_TOLERANCE, MAX_ITERATIONS);
+    }
+
+    /**
+     * As {@link #solve(ClassSizes, double, double, double)}, stopping once the Frank–Wolfe gap is at most
+     * {@code gapTolerance}·max(1, F) or after {@code maxIterations} (the certificate reports the gap reached and
+     * whether it converged). Measuring a network at many epochs needs a bounded cost: at the large E_W·E_H of
+     * trained networks (a flat objective) the default budget costs seconds per solve.
+     */
+    public static LayerPeeledGeometry solve(ClassSizes sizes, double eW, double eH, double oversample,
+                                            double gapTolerance, int maxIterations) {
         InvalidInputException.require(sizes != null, "class sizes are required");
         InvalidInputException.requirePositive("E_W", eW);
         InvalidInputException.requirePositive("E_H", eH);
@@ -117,7 +128,7 @@ public record LayerPeeledGeometry(ClassSizes sizes, double eW, double eH, double
         double[] weights = classWeights(sizes, oversample);
         double radius = k * Math.sqrt(eH * eW);
         NuclearBallCrossEntropy.Solution sol =
-                NuclearBallCrossEntropy.minimize(weights, radius, GAP_TOLERANCE, MAX_ITERATIONS);
+                NuclearBallCrossEntropy.minimize(weights, radius, gapTolerance, maxIterations);
         double c = Math.sqrt(eW / eH);
         double[][] z = sol.z();
         Svd svd = Linalg.svd(Linalg.matrix(z));
@@ -132,7 +143,7 @@ public record LayerPeeledGeometry(ClassSizes sizes, double eW, double eH, double
                     }
                 }
             }
-            sol = NuclearBallCrossEntropy.certify(weights, radius, z, sol.iterations(), GAP_TOLERANCE);
+            sol = NuclearBallCrossEntropy.certify(weights, radius, z, sol.iterations(), gapTolerance);
             svd = Linalg.svd(Linalg.matrix(z));
         }
         double[] s = svd.s();

@@ -2,16 +2,14 @@ package nclab.dl.train;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -100,7 +98,7 @@ public final class DeepTrainer {
                     data.train().width());
             net.initialize(manager, config.seed());
             List<Parameter> all = net.parameters();
-            ParameterUpdater updater = new ParameterUpdater(config.optimizer(), config.momentum(), slots(net, all), manager);
+            ParameterUpdater updater = new ParameterUpdater(config.optimizer(), config.momentum(), slots(net), manager);
             LogSchedule schedule = config.logEvery() != null ? LogSchedule.every(config.epochs(), config.logEvery())
                     : LogSchedule.logSpaced(config.epochs(), config.logPoints());
             LearningRateSchedule lr = learningRate();
@@ -141,7 +139,10 @@ public final class DeepTrainer {
                 int seen = 0;
                 for (int from = 0; from < n; from += batch) {
                     int to = Math.min(n, from + batch);
-                    try (NDManager scratch = manager.newSubManager()) {
+                    // every array of the batch, including results of operations on parameters (which DJL would
+                    // otherwise give to the parameters' manager and keep until the run ends), is freed at the end
+                    try (NDManager scratch = manager.newSubManager(); NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
                         NDArray x = Batches.images(data.train(), order, from, to, data.normalization(), scratch);
                         NDArray y = Batches.labels(data.train(), order, from, to, scratch);
                         float batchLoss;
@@ -189,6 +190,11 @@ public final class DeepTrainer {
                 if (done < config.epochs() && (System.nanoTime() - lastCheckpoint) * 1e-9 >= config.checkpointSeconds()) {
                     run.writeCheckpoint(new Checkpoint(flatten(all), updater.state(), done, log.rows(), elapsed));
                     lastCheckpoint = System.nanoTime();
+                }
+                if (done < config.epochs()) {
+                    double spent = (System.nanoTime() - runStart) * 1e-9;
+                    progress.report(new TrainProgress(done, config.epochs(), epochLoss, lastAcc,
+                            spent / (done - startEpoch) * (config.epochs() - done), false));
                 }
             }
             double elapsed = elapsedBefore + (System.nanoTime() - runStart) * 1e-9;
@@ -242,17 +248,14 @@ public final class DeepTrainer {
         };
     }
 
-    private List<ParameterUpdater.Slot> slots(ClassifierNet net, List<Parameter> all) {
-        Set<Parameter> classifier = Collections.newSetFromMap(new IdentityHashMap<>());
-        classifier.addAll(net.classifier().getParameters().values());
+    private List<ParameterUpdater.Slot> slots(ClassifierNet net) {
         List<ParameterUpdater.Slot> out = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            Parameter p = all.get(i);
+        net.namedParameters().forEach((name, p) -> {
             if (p.requiresGradient()) {
-                double decay = classifier.contains(p) ? config.classifierDecay() : config.weightDecay();
-                out.add(new ParameterUpdater.Slot(i + "." + p.getName(), p, decay));
+                double decay = net.isClassifierParameter(p) ? config.classifierDecay() : config.weightDecay();
+                out.add(new ParameterUpdater.Slot(name, p, decay));
             }
-        }
+        });
         return out;
     }
 
@@ -296,9 +299,7 @@ public final class DeepTrainer {
 
     private void writeFinal(ClassifierNet net, List<Parameter> all, TrainData data, NDManager manager) {
         Map<String, Object> params = new LinkedHashMap<>();
-        for (int i = 0; i < all.size(); i++) {
-            params.put(i + "." + all.get(i).getName(), ParameterUpdater.toDouble(all.get(i).getArray().toFloatArray()));
-        }
+        net.namedParameters().forEach((name, p) -> params.put(name, ParameterUpdater.toDouble(p.getArray().toFloatArray())));
         Npz.write(run.file(RunDirectory.FINAL), params);
         FeaturePass pass = FeaturePass.run(net, data.train(), data.normalization(), manager, false);
         Npy.writeFloat32(run.file("features.npy"), pass.features());

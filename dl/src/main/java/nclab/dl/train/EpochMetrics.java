@@ -11,6 +11,8 @@ import nclab.metrics.CollapseAnalysis;
 import nclab.metrics.DeepCollapseMetrics;
 import nclab.metrics.FeatureRows;
 import nclab.metrics.TheoryComparison;
+import nclab.theory.GeometryPrediction;
+import nclab.theory.LayerPeeledGeometry;
 
 /**
  * The metrics.csv columns of one logged epoch, all over the whole training set (seed 000 §5, seed 001 §5.2,
@@ -22,12 +24,21 @@ import nclab.metrics.TheoryComparison;
  *   <li>every numeric entry of {@link CollapseAnalysis} (the metrics of {@code nclab analyze}, same conventions,
  *       docs/metrics.md) on the classifier-input features H, the classifier W and bias b;</li>
  *   <li>{@code dist_<model>_classifier|embedding|logits|mean} to each predicted geometry for the training class
- *       sizes (etf, seli, lpm, and relu-ufm and lext when λ_H &gt; 0 makes the ridge models apply);</li>
+ *       sizes (etf, seli, lpm, and relu-ufm and lext when λ_H &gt; 0 makes the ridge models apply);
+ *       {@code lpm_minority_cos_W}, the Layer-Peeled prediction of the mean minority-classifier cosine at the
+ *       measured E_W, E_H (compare with the measured {@code minority_cos_W_avg}), and {@code lpm_rel_gap}, the
+ *       relative duality gap of that solve (at most {@link #LPM_ITERATIONS} iterations);</li>
  *   <li>for a head of L layers, {@code layer<l>_<dnc metric>} of {@link DeepCollapseMetrics} for the input of
  *       each head layer l = 1..L and of the classifier (l = L+1).</li>
  * </ul>
  */
 public final class EpochMetrics {
+    /**
+     * Iteration budget of the Layer-Peeled solve at each logged epoch (about 0.4 s at K = 10). Trained networks
+     * have large E_W·E_H, where the solve is flat and slow; {@code lpm_rel_gap} reports the gap reached.
+     */
+    public static final int LPM_ITERATIONS = 20_000;
+
     private EpochMetrics() {
     }
 
@@ -53,7 +64,8 @@ public final class EpochMetrics {
         }
         CollapseAnalysis.Options options = lambdaW != null && lambdaH != null
                 ? new CollapseAnalysis.Options(lambdaW, lambdaH, null, null) : CollapseAnalysis.Options.none();
-        CollapseAnalysis analysis = CollapseAnalysis.run(FeatureRows.of(train.features()), trainLabels, w, bias, options);
+        CollapseAnalysis analysis = CollapseAnalysis.run(FeatureRows.of(train.features()), trainLabels, w, bias, options,
+                LPM_ITERATIONS);
         StepMetrics.putNumeric(row, "", analysis.metrics());
         for (TheoryComparison c : analysis.comparisons()) {
             String col = "dist_" + c.model().replace('-', '_');
@@ -61,6 +73,12 @@ public final class EpochMetrics {
             row.put(col + "_embedding", c.distances().embedding());
             row.put(col + "_logits", c.distances().logits());
             row.put(col + "_mean", c.mean());
+        }
+        for (GeometryPrediction p : analysis.predictions()) {
+            if (p instanceof LayerPeeledGeometry lpm) {
+                row.put("lpm_minority_cos_W", lpm.minorityCosine());
+                row.put("lpm_rel_gap", lpm.certificate().relativeGap());
+            }
         }
         if (!headWeights.isEmpty()) {
             List<FeatureRows> layers = new ArrayList<>();

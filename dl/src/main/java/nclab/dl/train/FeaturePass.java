@@ -5,6 +5,7 @@ import java.util.List;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 
 import nclab.dl.data.ImageSet;
@@ -36,7 +37,8 @@ public record FeaturePass(double[][] features, List<double[][]> layerInputs, dou
         List<double[][]> layers = new ArrayList<>();
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
-            try (NDManager batch = manager.newSubManager()) {
+            try (NDManager batch = manager.newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
                 NDArray x = Batches.images(set, null, from, to, norm, batch);
                 ClassifierNet.Forward f = net.forward(ps, x, false);
                 copyRows(f.features(), features, from);
@@ -52,7 +54,7 @@ public record FeaturePass(double[][] features, List<double[][]> layerInputs, dou
                 }
             }
         }
-        return new FeaturePass(features, keepLayers ? layers : List.of(features), logits);
+        return new FeaturePass(features, keepLayers ? layers : List.<double[][]>of(features), logits);
     }
 
     private static void copyRows(NDArray a, double[][] out, int from) {

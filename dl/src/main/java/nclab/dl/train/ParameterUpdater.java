@@ -7,6 +7,7 @@ import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 
@@ -65,9 +66,17 @@ public final class ParameterUpdater {
 
     /**
      * Applies one update with learning rate {@code lr} from the gradients the last backward pass left on the
-     * parameters, then zeroes those gradients. Temporaries live in {@code scratch} (closed by the caller).
+     * parameters, then zeroes those gradients. Temporaries are freed before returning ({@link NDScope}: results of
+     * operations on a parameter or state array would otherwise belong to that array's long-lived manager).
      */
     public void step(double lr, NDManager scratch) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            update(lr, scratch);
+        }
+    }
+
+    private void update(double lr, NDManager scratch) {
         t++;
         double bias1 = 1 - Math.pow(BETA1, t);
         double bias2 = 1 - Math.pow(BETA2, t);
@@ -83,7 +92,7 @@ public final class ParameterUpdater {
                 NDArray v = second.get(i);
                 m.muli(BETA1).addi(grad.mul(1 - BETA1));
                 v.muli(BETA2).addi(grad.square().muli(1 - BETA2));
-                NDArray denom = v.div(bias2).sqrti().addi(EPS);
+                NDArray denom = v.div(bias2).sqrt().addi(EPS);
                 p.subi(m.div(denom).muli(lr / bias1));
             } else if (momentum > 0) {
                 NDArray v = first.get(i);
