@@ -150,7 +150,7 @@ public final class DeepTrainer {
                             ClassifierNet.Forward f = net.forward(ps, x, true);
                             NDArray loss = Losses.loss(config.loss(), f.logits(), y, data.train().classes());
                             if (config.lambdaH() > 0) {
-                                loss = loss.add(f.features().square().sum(new int[] {1}).mean().mul(config.lambdaH() / 2));
+                                loss = loss.add(f.features().square().sum(new int[] {1}).mean().mul((float) (config.lambdaH() / 2)));
                             }
                             gc.backward(loss);
                             batchLoss = loss.getFloat();

@@ -13,7 +13,7 @@ final class Losses {
     static NDArray loss(String kind, NDArray logits, NDArray labels, int classes) {
         NDArray oneHot = labels.oneHot(classes);
         if (kind.equals("mse")) {
-            return logits.sub(oneHot).square().sum(new int[] {1}).mean().mul(0.5);
+            return logits.sub(oneHot).square().sum(new int[] {1}).mean().mul(0.5f); // a float: a 0-dim double would promote the loss to float64
         }
         return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
     }

@@ -85,21 +85,21 @@ public final class ParameterUpdater {
             NDArray p = s.parameter().getArray();
             NDArray g = p.getGradient();
             g.attach(scratch);
-            NDArray grad = s.decay() == 0 ? g.duplicate() : g.add(p.mul(s.decay()));
+            NDArray grad = s.decay() == 0 ? g.duplicate() : g.add(p.mul((float) s.decay()));
             grad.attach(scratch);
             if (adam) {
                 NDArray m = first.get(i);
                 NDArray v = second.get(i);
-                m.muli(BETA1).addi(grad.mul(1 - BETA1));
-                v.muli(BETA2).addi(grad.square().muli(1 - BETA2));
-                NDArray denom = v.div(bias2).sqrt().addi(EPS);
-                p.subi(m.div(denom).muli(lr / bias1));
+                m.muli((float) BETA1).addi(grad.mul((float) (1 - BETA1)));
+                v.muli((float) BETA2).addi(grad.square().muli((float) (1 - BETA2)));
+                NDArray denom = v.div((float) bias2).sqrt().addi((float) EPS);
+                p.subi(m.div(denom).muli((float) (lr / bias1)));
             } else if (momentum > 0) {
                 NDArray v = first.get(i);
-                v.muli(momentum).addi(grad);
-                p.subi(v.mul(lr));
+                v.muli((float) momentum).addi(grad);
+                p.subi(v.mul((float) lr));
             } else {
-                p.subi(grad.muli(lr));
+                p.subi(grad.muli((float) lr));
             }
             g.subi(g); // zero the accumulated gradient for the next backward pass
         }
