@@ -156,11 +156,11 @@ class LayerPeeledGeometryTest {
         double[] pi = LayerPeeledGeometry.classWeights(ClassSizes.majorityMinority(5, 5, 1000, 10), 1);
         double tau = 10 * Math.sqrt(5);
         double optimum = NuclearBallCrossEntropy.minimize(pi, tau, 1e-12, 100_000).objective();
-        for (int steps : new int[] {1, 3, 10, 30}) {
+        for (int steps : new int[] {1, 2, 3, 5, 8}) {
             NuclearBallCrossEntropy.Solution early = NuclearBallCrossEntropy.minimize(pi, tau, 1e-12, steps);
             assertFalse(early.converged());
             double excess = early.objective() - optimum;
-            assertTrue(excess > 0);
+            assertTrue(excess > 0, steps + ": excess " + excess);
             assertTrue(early.dualityGap() >= excess, steps + ": gap " + early.dualityGap() + " < excess " + excess);
         }
     }

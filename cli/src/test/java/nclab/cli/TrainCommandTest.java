@@ -1,0 +1,116 @@
+package nclab.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code nclab train} end to end on the synthetic images (CPU, seconds). */
+class TrainCommandTest {
+    private static final String[] TINY = {"train", "--dataset", "synthetic", "--sizes", "40,40,40,40,40,8,8,8,8,8",
+        "--test-per-class", "20", "--model", "mlp", "--depth", "2", "--width", "32", "--epochs", "5", "--batch", "32",
+        "--lr", "0.05", "--log-points", "3", "--seed", "3", "--no-progress"};
+
+    @Test
+    void lastMetricsRowEqualsAnalyzeOfTheExportedFiles(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        CliRun train = CliRun.of(concat(TINY, "--out", run.toString()));
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().startsWith("completed: trained 5 epochs"), train.out());
+        for (String f : List.of("config.yaml", "provenance.json", "metrics.csv", "summary.json", "final.npz",
+                "features.npy", "labels.npy", "W.npy", "b.npy")) {
+            assertTrue(Files.exists(run.resolve(f)), f);
+        }
+        CliRun analyze = CliRun.of("analyze", "--features", run.resolve("features.npy").toString(), "--labels",
+                run.resolve("labels.npy").toString(), "--weights", run.resolve("W.npy").toString(), "--bias",
+                run.resolve("b.npy").toString(), "--json");
+        assertEquals(0, analyze.code(), analyze.err());
+        JsonNode j = analyze.json();
+        Map<String, String> last = lastRow(run.resolve("metrics.csv"));
+        assertEquals(5.0, Double.parseDouble(last.get("epoch")));
+        int compared = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = j.get("metrics").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isNumber() && last.containsKey(e.getKey())) {
+                assertClose(e.getValue().asDouble(), Double.parseDouble(last.get(e.getKey())), e.getKey());
+                compared++;
+            }
+        }
+        assertTrue(compared >= 20, "compared only " + compared + " metrics");
+        for (JsonNode d : j.get("distances")) {
+            String model = d.get("model").asText();
+            if (model.equals("lpm")) {
+                continue; // train bounds the LPM solve per epoch (EpochMetrics.LPM_ITERATIONS); analyze does not
+            }
+            for (String part : List.of("classifier", "embedding", "logits")) {
+                assertClose(d.get(part).asDouble(), Double.parseDouble(last.get("dist_" + model + "_" + part)),
+                        model + " " + part);
+            }
+        }
+    }
+
+    @Test
+    void badInputExitsTwoWithTheMessage(@TempDir Path dir) {
+        CliRun unknownModel = CliRun.of("train", "--dataset", "synthetic", "--model", "resnet50", "--epochs", "1",
+                "--out", dir.resolve("a").toString());
+        assertEquals(2, unknownModel.code());
+        assertTrue(unknownModel.err().contains("model must be one of mlp, cnn, resnet18, vgg11, vgg13, got 'resnet50'"),
+                unknownModel.err());
+        CliRun mnist = CliRun.of("train", "--dataset", "mnist", "--epochs", "1", "--out", dir.resolve("b").toString());
+        assertEquals(2, mnist.code());
+        assertTrue(mnist.err().contains("--data-dir"), mnist.err());
+        CliRun tooMany = CliRun.of("train", "--dataset", "synthetic", "--sizes", "5000,10,10,10,10,10,10,10,10,10",
+                "--epochs", "1", "--out", dir.resolve("c").toString());
+        assertEquals(2, tooMany.code());
+        assertTrue(tooMany.err().contains("5000 requested"), tooMany.err());
+    }
+
+    @Test
+    void resumeOfAFinishedRunReportsIt(@TempDir Path dir) {
+        Path run = dir.resolve("run");
+        String[] args = concat(TINY, "--out", run.toString());
+        args[java.util.Arrays.asList(args).indexOf("--epochs") + 1] = "1";
+        assertEquals(0, CliRun.of(args).code());
+        CliRun again = CliRun.of("train", "--resume", run.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().startsWith("completed"), again.out());
+        CliRun twice = CliRun.of(args);
+        assertEquals(2, twice.code());
+        assertTrue(twice.err().contains("already holds a run"), twice.err());
+    }
+
+    private static void assertClose(double expected, double actual, String what) {
+        if (Double.isNaN(expected)) {
+            assertTrue(Double.isNaN(actual), what + ": expected NaN, got " + actual);
+            return;
+        }
+        assertEquals(expected, actual, 1e-9 * Math.max(1, Math.abs(expected)), what);
+    }
+
+    private static Map<String, String> lastRow(Path csv) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        String[] header = lines.get(0).split(",");
+        String[] cells = lines.get(lines.size() - 1).split(",", -1);
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < header.length; i++) {
+            row.put(header[i], cells[i]);
+        }
+        return row;
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
