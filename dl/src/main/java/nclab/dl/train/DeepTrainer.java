@@ -130,6 +130,8 @@ public final class DeepTrainer {
                 metricSeconds += (System.nanoTime() - t0) * 1e-9;
             }
             int batch = Math.min(config.batch(), n);
+            // the last good state, kept in memory and written as the checkpoint if the next epoch diverges
+            Checkpoint lastGood = new Checkpoint(flatten(all), updater.state(), startEpoch, log.rows(), elapsedBefore);
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
                 long e0 = System.nanoTime();
                 int[] order = EpochOrder.permutation(n, config.seed(), epoch);
@@ -174,8 +176,10 @@ public final class DeepTrainer {
                 lastLoss = epochLoss;
                 lastAcc = correct / (double) n;
                 if (!Double.isFinite(epochLoss)) {
+                    run.writeCheckpoint(lastGood);
                     Map<String, Object> summary = summary("diverged", "training loss became " + epochLoss + " in epoch "
-                            + (epoch + 1) + "; the last checkpoint holds the last good state", epoch, log,
+                            + (epoch + 1) + "; checkpoint.npz holds the state after epoch " + lastGood.step()
+                            + " (try a smaller lr)", epoch, log,
                             elapsedBefore + (System.nanoTime() - runStart) * 1e-9, trainSeconds, metricSeconds);
                     run.writeSummary(summary);
                     throw new RunDiverged((String) summary.get("message"));
@@ -187,9 +191,12 @@ public final class DeepTrainer {
                     metricSeconds += (System.nanoTime() - t0) * 1e-9;
                 }
                 double elapsed = elapsedBefore + (System.nanoTime() - runStart) * 1e-9;
-                if (done < config.epochs() && (System.nanoTime() - lastCheckpoint) * 1e-9 >= config.checkpointSeconds()) {
-                    run.writeCheckpoint(new Checkpoint(flatten(all), updater.state(), done, log.rows(), elapsed));
-                    lastCheckpoint = System.nanoTime();
+                if (done < config.epochs()) {
+                    lastGood = new Checkpoint(flatten(all), updater.state(), done, log.rows(), elapsed);
+                    if ((System.nanoTime() - lastCheckpoint) * 1e-9 >= config.checkpointSeconds()) {
+                        run.writeCheckpoint(lastGood);
+                        lastCheckpoint = System.nanoTime();
+                    }
                 }
                 if (done < config.epochs()) {
                     double spent = (System.nanoTime() - runStart) * 1e-9;

@@ -142,12 +142,15 @@ class DeepTrainerTest {
         Map<String, Object> m = tiny();
         m.put("lr", 1e6);
         m.put("momentum", 0.99);
-        m.put("checkpoint_seconds", 1e-9);
         TrainConfig config = TrainConfig.fromMap(m, "test");
         Path run = dir.resolve("run");
         RunDiverged e = assertThrows(RunDiverged.class, () -> DeepTrainer.start(config, run, TrainProgress.Listener.NONE));
         assertTrue(e.getMessage().startsWith("training loss became"), e.getMessage());
         assertEquals("diverged", Json.read(run.resolve("summary.json")).get("status"));
+        // the last good state (here: before the diverging epoch) is saved although no timed checkpoint was due
+        nclab.experiment.Checkpoint saved = nclab.experiment.Checkpoint.read(run.resolve("checkpoint.npz"));
+        assertTrue(java.util.Arrays.stream(saved.x()).allMatch(Double::isFinite));
+        assertTrue(e.getMessage().contains("checkpoint.npz holds the state after epoch " + saved.step()), e.getMessage());
     }
 
     @Test
