@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "mlp (default), cnn, resnet18, vgg11, vgg13") String model;
     @Option(names = "--depth", paramLabel = "L", description = "MLP hidden layers (default 6)") Integer depth;
     @Option(names = "--width", paramLabel = "W", description = "MLP width / CNN base width (default 1024)") Integer width;
-    @Option(names = "--batch-norm", description = "batch norm in the MLP") Boolean batchNorm;
+    @Option(names = "--batch-norm", negatable = true, description = "batch norm (default: on for cnn/resnet18/vgg, off for mlp)") Boolean batchNorm;
     @Option(names = "--bias", negatable = true, description = "classifier bias (default true)") Boolean bias;
     @Option(names = "--head-layers", paramLabel = "L", description = "extra FC layers before the classifier") Integer headLayers;
     @Option(names = "--head-activation", paramLabel = "A", description = "linear (default) or relu") String headActivation;

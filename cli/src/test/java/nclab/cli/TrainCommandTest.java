@@ -58,6 +58,56 @@ class TrainCommandTest {
         }
     }
 
+    /** A child JVM is killed (SIGKILL) mid-run; resuming its directory ends with the uninterrupted run's numbers. */
+    @Test
+    void resumeAfterKillEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
+        String[] args = {"train", "--dataset", "synthetic", "--sizes", "24,24,24,24,24,6,6,6,6,6", "--test-per-class", "10",
+            "--model", "mlp", "--depth", "1", "--width", "16", "--epochs", "300", "--batch", "16", "--lr", "0.05",
+            "--log-points", "6", "--seed", "5", "--checkpoint-seconds", "1e-6", "--no-progress"};
+        Path killed = dir.resolve("killed");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        java.util.List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-cp", cp,
+                Main.class.getName()));
+        command.addAll(List.of(concat(args, "--out", killed.toString())));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(killed.resolve("checkpoint.npz")) && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(200); // mid-epoch, past a checkpoint
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertTrue(Files.exists(killed.resolve("checkpoint.npz")), "no checkpoint: " + Files.readString(dir.resolve("child.log")));
+        assertTrue(!Files.exists(killed.resolve("summary.json")), "the child finished before it was killed");
+        CliRun resumed = CliRun.of("train", "--resume", killed.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+
+        Path whole = dir.resolve("whole");
+        assertEquals(0, CliRun.of(concat(args, "--out", whole.toString())).code());
+        assertEquals(withoutTimes(Files.readAllLines(whole.resolve("metrics.csv"))),
+                withoutTimes(Files.readAllLines(killed.resolve("metrics.csv"))));
+        for (String f : List.of("final.npz", "features.npy", "W.npy", "b.npy")) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(killed.resolve(f))), f);
+        }
+    }
+
+    private static List<String> withoutTimes(List<String> lines) {
+        List<String> header = List.of(lines.get(0).split(","));
+        int a = header.indexOf("seconds_train");
+        int b = header.indexOf("seconds_metrics");
+        return lines.stream().map(l -> {
+            String[] c = l.split(",", -1);
+            c[a] = "";
+            c[b] = "";
+            return String.join(",", c);
+        }).toList();
+    }
+
     @Test
     void badInputExitsTwoWithTheMessage(@TempDir Path dir) {
         CliRun unknownModel = CliRun.of("train", "--dataset", "synthetic", "--model", "resnet50", "--epochs", "1",

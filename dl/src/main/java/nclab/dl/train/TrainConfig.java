@@ -32,7 +32,8 @@ import nclab.io.AtomicFiles;
  * @param model           {@code mlp}, {@code cnn}, {@code resnet18}, {@code vgg11}, {@code vgg13} ({@code model})
  * @param depth           hidden layers of the MLP ({@code depth}, default 6)
  * @param width           MLP hidden width / CNN base width ({@code width}, default 1024)
- * @param batchNorm       batch norm in the MLP ({@code batch_norm}, default false)
+ * @param batchNorm       batch norm after each convolution / hidden linear layer ({@code batch_norm}; default true
+ *                        for cnn, resnet18, vgg11, vgg13 (seed 003: "VGG with batch norm"), false for mlp)
  * @param bias            classifier bias ({@code bias}, default true)
  * @param headLayers      extra fully connected layers L between features and classifier ({@code head_layers},
  *                        default 0; seeds 002, 004)
@@ -176,9 +177,10 @@ public record TrainConfig(String dataset, String dataDir, SizesSpec sizes, int o
         long[] milestones = ms == null ? null : Arrays.stream(ms).mapToLong(x -> r.whole("milestones", x)).toArray();
         String optimizer = r.string("optimizer", "sgd");
         try {
+            String model = r.string("model", "mlp");
             return new TrainConfig(r.string("dataset", "fashion-mnist"), r.string("data_dir", null), sizes,
-                    r.integerOr("oversample", 1), r.integer("test_per_class"), r.string("model", "mlp"),
-                    r.integerOr("depth", 6), r.integerOr("width", 1024), r.bool("batch_norm", false),
+                    r.integerOr("oversample", 1), r.integer("test_per_class"), model,
+                    r.integerOr("depth", 6), r.integerOr("width", 1024), r.bool("batch_norm", !model.equals("mlp")),
                     r.bool("bias", true), r.integerOr("head_layers", 0), r.string("head_activation", "linear"),
                     r.numberOr("width_multiplier", 1.0), r.string("loss", "ce"), optimizer,
                     r.numberOr("lr", optimizer.equals("adam") ? 1e-3 : 0.1),

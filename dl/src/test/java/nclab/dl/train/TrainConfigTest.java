@@ -35,6 +35,10 @@ class TrainConfigTest {
         assertEquals(128, c.batch());
         assertArrayEquals(new long[] {116, 233}, c.milestones());
         assertNull(c.classSizes());
+        assertEquals(false, c.batchNorm());
+        Map<String, Object> resnet = minimal();
+        resnet.put("model", "resnet18");
+        assertEquals(true, TrainConfig.fromMap(resnet, "test").batchNorm(), "ResNet/VGG/CNN have batch norm by default");
     }
 
     @Test
