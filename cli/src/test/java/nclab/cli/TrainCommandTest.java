@@ -62,7 +62,7 @@ class TrainCommandTest {
     @Test
     void resumeAfterKillEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
         String[] args = {"train", "--dataset", "synthetic", "--sizes", "24,24,24,24,24,6,6,6,6,6", "--test-per-class", "10",
-            "--model", "mlp", "--depth", "1", "--width", "16", "--epochs", "300", "--batch", "16", "--lr", "0.05",
+            "--model", "mlp", "--depth", "1", "--width", "16", "--epochs", "60", "--batch", "16", "--lr", "0.05",
             "--log-points", "6", "--seed", "5", "--checkpoint-seconds", "1e-6", "--no-progress"};
         Path killed = dir.resolve("killed");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
