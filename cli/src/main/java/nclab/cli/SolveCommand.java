@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 
 import nclab.InvalidInputException;
 import nclab.experiment.ModelRegistry;
-import nclab.experiment.Progress;
 import nclab.experiment.RunResult;
 import nclab.experiment.SolveConfig;
 import nclab.experiment.SolveRunner;
@@ -100,7 +99,7 @@ public final class SolveCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         boolean showProgress = progress != null ? progress : System.console() != null;
-        ProgressLine line = new ProgressLine(err, showProgress);
+        StatusLine line = new StatusLine(err, showProgress);
         SolveRunner runner = new SolveRunner(registry).progress(line);
         RunResult result;
         if (resume != null) {
@@ -126,16 +125,7 @@ public final class SolveCommand implements Callable<Integer> {
 
     private SolveConfig config() {
         Map<String, Object> map = configFile != null ? SolveConfig.readMap(configFile) : new LinkedHashMap<>();
-        Map<String, Object> flags = flags();
-        if (flags.keySet().stream().anyMatch(k -> k.equals("sizes") || k.equals("step") || k.equals("majority")
-                || k.equals("long_tail"))) {
-            map.keySet().removeAll(java.util.List.of("sizes", "step", "majority", "long_tail"));
-        }
-        if (flags.containsKey("epochs") || flags.containsKey("steps")) {
-            map.remove("epochs");
-            map.remove("steps");
-        }
-        map.putAll(flags);
+        ConfigFlags.overlay(map, flags(), java.util.List.of("epochs", "steps"));
         String source = configFile != null ? SolveConfig.sourceName(configFile) : "command line";
         return SolveConfig.fromMap(map, source);
     }
@@ -143,72 +133,38 @@ public final class SolveCommand implements Callable<Integer> {
     /** Config keys given as flags (null flags are left out). */
     private Map<String, Object> flags() {
         Map<String, Object> m = new LinkedHashMap<>();
-        put(m, "model", model);
-        put(m, "sizes", sizes);
-        put(m, "step", step);
-        put(m, "majority", majority);
-        put(m, "long_tail", longTail);
-        put(m, "d", d);
-        put(m, "lambda_w", lambdaW);
-        put(m, "lambda_h", lambdaH);
-        put(m, "lambda", lambda);
-        put(m, "bias", bias);
-        put(m, "non_negative", nonNegative);
-        put(m, "layers", layers);
-        put(m, "relu", relu);
-        put(m, "e_w", eW);
-        put(m, "e_h", eH);
-        put(m, "oversample", oversample);
-        put(m, "init_scale", initScale);
-        put(m, "optimizer", optimizer);
-        put(m, "lr", lr);
-        put(m, "momentum", momentum);
-        put(m, "batch", batch);
-        put(m, "replacement", replacement);
-        put(m, "schedule", schedule);
-        put(m, "milestones", milestones);
-        put(m, "gamma", gamma);
-        put(m, "epochs", epochs);
-        put(m, "steps", steps);
-        put(m, "seed", seed);
-        put(m, "log_points", logPoints);
-        put(m, "log_every", logEvery);
-        put(m, "checkpoint_steps", checkpointSteps);
-        put(m, "checkpoint_seconds", checkpointSeconds);
+        ConfigFlags.put(m, "model", model);
+        ConfigFlags.put(m, "sizes", sizes);
+        ConfigFlags.put(m, "step", step);
+        ConfigFlags.put(m, "majority", majority);
+        ConfigFlags.put(m, "long_tail", longTail);
+        ConfigFlags.put(m, "d", d);
+        ConfigFlags.put(m, "lambda_w", lambdaW);
+        ConfigFlags.put(m, "lambda_h", lambdaH);
+        ConfigFlags.put(m, "lambda", lambda);
+        ConfigFlags.put(m, "bias", bias);
+        ConfigFlags.put(m, "non_negative", nonNegative);
+        ConfigFlags.put(m, "layers", layers);
+        ConfigFlags.put(m, "relu", relu);
+        ConfigFlags.put(m, "e_w", eW);
+        ConfigFlags.put(m, "e_h", eH);
+        ConfigFlags.put(m, "oversample", oversample);
+        ConfigFlags.put(m, "init_scale", initScale);
+        ConfigFlags.put(m, "optimizer", optimizer);
+        ConfigFlags.put(m, "lr", lr);
+        ConfigFlags.put(m, "momentum", momentum);
+        ConfigFlags.put(m, "batch", batch);
+        ConfigFlags.put(m, "replacement", replacement);
+        ConfigFlags.put(m, "schedule", schedule);
+        ConfigFlags.put(m, "milestones", milestones);
+        ConfigFlags.put(m, "gamma", gamma);
+        ConfigFlags.put(m, "epochs", epochs);
+        ConfigFlags.put(m, "steps", steps);
+        ConfigFlags.put(m, "seed", seed);
+        ConfigFlags.put(m, "log_points", logPoints);
+        ConfigFlags.put(m, "log_every", logEvery);
+        ConfigFlags.put(m, "checkpoint_steps", checkpointSteps);
+        ConfigFlags.put(m, "checkpoint_seconds", checkpointSeconds);
         return m;
-    }
-
-    private static void put(Map<String, Object> m, String key, Object value) {
-        if (value != null) {
-            m.put(key, value);
-        }
-    }
-
-    /** A carriage-return-updated progress line on stderr. */
-    static final class ProgressLine implements Progress.Listener {
-        private final PrintWriter err;
-        private final boolean enabled;
-        private boolean shown;
-
-        ProgressLine(PrintWriter err, boolean enabled) {
-            this.err = err;
-            this.enabled = enabled;
-        }
-
-        @Override
-        public void report(Progress p) {
-            if (enabled) {
-                err.print("\r" + p.line() + "   ");
-                err.flush();
-                shown = true;
-            }
-        }
-
-        void finish() {
-            if (shown) {
-                err.println();
-                err.flush();
-            }
-        }
     }
 }

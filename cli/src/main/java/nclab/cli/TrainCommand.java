@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import nclab.InvalidInputException;
 import nclab.dl.train.DeepTrainer;
 import nclab.dl.train.TrainConfig;
-import nclab.dl.train.TrainProgress;
 import nclab.experiment.ConfigReader;
 import nclab.experiment.RunDiverged;
 import picocli.CommandLine;
@@ -89,7 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         boolean showProgress = progress != null ? progress : System.console() != null;
-        Line line = new Line(err, showProgress);
+        StatusLine line = new StatusLine(err, showProgress);
         Map<String, Object> summary;
         try {
             if (resume != null) {
@@ -121,11 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainConfig config() {
         Map<String, Object> map = configFile != null ? ConfigReader.readYamlMap(configFile) : new LinkedHashMap<>();
-        Map<String, Object> flags = flags();
-        if (flags.keySet().stream().anyMatch(k -> List.of("sizes", "step", "majority", "long_tail").contains(k))) {
-            map.keySet().removeAll(List.of("sizes", "step", "majority", "long_tail"));
-        }
-        map.putAll(flags);
+        ConfigFlags.overlay(map, flags(), List.of());
         String source = configFile != null ? ConfigReader.sourceName(configFile) : "command line";
         return TrainConfig.fromMap(map, source);
     }
@@ -133,72 +128,38 @@ public final class TrainCommand implements Callable<Integer> {
     /** Config keys given as flags (null flags are left out). */
     private Map<String, Object> flags() {
         Map<String, Object> m = new LinkedHashMap<>();
-        put(m, "dataset", dataset);
-        put(m, "data_dir", dataDir);
-        put(m, "sizes", sizes);
-        put(m, "step", step);
-        put(m, "majority", majority);
-        put(m, "long_tail", longTail);
-        put(m, "oversample", oversample);
-        put(m, "test_per_class", testPerClass);
-        put(m, "model", model);
-        put(m, "depth", depth);
-        put(m, "width", width);
-        put(m, "batch_norm", batchNorm);
-        put(m, "bias", bias);
-        put(m, "head_layers", headLayers);
-        put(m, "head_activation", headActivation);
-        put(m, "width_multiplier", widthMultiplier);
-        put(m, "loss", loss);
-        put(m, "optimizer", optimizer);
-        put(m, "lr", lr);
-        put(m, "momentum", momentum);
-        put(m, "weight_decay", weightDecay);
-        put(m, "lambda_w", lambdaW);
-        put(m, "lambda_h", lambdaH);
-        put(m, "schedule", schedule);
-        put(m, "milestones", milestones);
-        put(m, "gamma", gamma);
-        put(m, "epochs", epochs);
-        put(m, "batch", batch);
-        put(m, "seed", seed);
-        put(m, "log_points", logPoints);
-        put(m, "log_every", logEvery);
-        put(m, "checkpoint_seconds", checkpointSeconds);
+        ConfigFlags.put(m, "dataset", dataset);
+        ConfigFlags.put(m, "data_dir", dataDir);
+        ConfigFlags.put(m, "sizes", sizes);
+        ConfigFlags.put(m, "step", step);
+        ConfigFlags.put(m, "majority", majority);
+        ConfigFlags.put(m, "long_tail", longTail);
+        ConfigFlags.put(m, "oversample", oversample);
+        ConfigFlags.put(m, "test_per_class", testPerClass);
+        ConfigFlags.put(m, "model", model);
+        ConfigFlags.put(m, "depth", depth);
+        ConfigFlags.put(m, "width", width);
+        ConfigFlags.put(m, "batch_norm", batchNorm);
+        ConfigFlags.put(m, "bias", bias);
+        ConfigFlags.put(m, "head_layers", headLayers);
+        ConfigFlags.put(m, "head_activation", headActivation);
+        ConfigFlags.put(m, "width_multiplier", widthMultiplier);
+        ConfigFlags.put(m, "loss", loss);
+        ConfigFlags.put(m, "optimizer", optimizer);
+        ConfigFlags.put(m, "lr", lr);
+        ConfigFlags.put(m, "momentum", momentum);
+        ConfigFlags.put(m, "weight_decay", weightDecay);
+        ConfigFlags.put(m, "lambda_w", lambdaW);
+        ConfigFlags.put(m, "lambda_h", lambdaH);
+        ConfigFlags.put(m, "schedule", schedule);
+        ConfigFlags.put(m, "milestones", milestones);
+        ConfigFlags.put(m, "gamma", gamma);
+        ConfigFlags.put(m, "epochs", epochs);
+        ConfigFlags.put(m, "batch", batch);
+        ConfigFlags.put(m, "seed", seed);
+        ConfigFlags.put(m, "log_points", logPoints);
+        ConfigFlags.put(m, "log_every", logEvery);
+        ConfigFlags.put(m, "checkpoint_seconds", checkpointSeconds);
         return m;
-    }
-
-    private static void put(Map<String, Object> m, String key, Object value) {
-        if (value != null) {
-            m.put(key, value);
-        }
-    }
-
-    /** A carriage-return-updated progress line on stderr. */
-    static final class Line implements TrainProgress.Listener {
-        private final PrintWriter err;
-        private final boolean enabled;
-        private boolean shown;
-
-        Line(PrintWriter err, boolean enabled) {
-            this.err = err;
-            this.enabled = enabled;
-        }
-
-        @Override
-        public void report(TrainProgress p) {
-            if (enabled) {
-                err.print("\r" + p.line() + "   ");
-                err.flush();
-                shown = true;
-            }
-        }
-
-        void finish() {
-            if (shown) {
-                err.println();
-                err.flush();
-            }
-        }
     }
 }

@@ -31,7 +31,8 @@ public record Progress(long step, long totalSteps, long epoch, double loss, doub
                 100.0 * step / totalSteps, epoch, loss, accuracy, eta);
     }
 
-    static String formatDuration(double seconds) {
+    /** {@code m:ss}, or {@code h:mm:ss} from an hour on. */
+    public static String formatDuration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
     }

@@ -1,5 +1,7 @@
 package nclab.dl.train;
 
+import nclab.experiment.Progress;
+
 /**
  * A progress report of a training run, for a terminal line.
  *
@@ -23,14 +25,8 @@ public record TrainProgress(double epoch, int epochs, double loss, double accura
 
     /** {@code epoch 3.25/30 (10.8%)  loss 0.4123  acc 0.8610  ETA 1:02}. */
     public String line() {
-        String eta = Double.isFinite(etaSeconds) ? duration(etaSeconds) : "?";
+        String eta = Double.isFinite(etaSeconds) ? Progress.formatDuration(etaSeconds) : "?";
         return String.format("epoch %.2f/%d (%.1f%%)  loss %.4g  acc %.4f  ETA %s", epoch, epochs,
                 100.0 * epoch / epochs, loss, accuracy, eta);
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format("%d:%02d", s / 60, s % 60);
     }
 }
