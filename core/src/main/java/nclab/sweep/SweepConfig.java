@@ -28,7 +28,7 @@ import nclab.experiment.ConfigReader;
  * @param kind    run kind (solve | train)
  * @param base    the base run config (base_config merged with base), without {@code out}
  * @param axes    the axes, in the order given (first = outermost in grid mode, first in run ids)
- * @param mode    how the axes combine
+ * @param mode    how the axes combine (null = grid)
  * @param out     sweep directory, null = not given
  * @param workers parallel runs, null = not given (the available processors)
  * @param metric  final-metrics column to tabulate, null = none
@@ -44,19 +44,16 @@ public record SweepConfig(String kind, Map<String, Object> base, List<SweepAxis>
         InvalidInputException.require(kind != null && !kind.isBlank(), "kind is required (solve or train)");
         InvalidInputException.require(axes != null && !axes.isEmpty(), "axes are required: give at least one axis");
         InvalidInputException.require(workers == null || workers >= 1, "workers must be >= 1, got workers = " + workers);
-        base = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(base));
+        base = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(base == null ? Map.of() : base));
         axes = List.copyOf(axes);
-        if (ZIP(mode)) {
+        mode = mode == null ? SweepMode.DEFAULT : mode;
+        if (SweepMode.ZIP.equals(mode.name())) {
             int n = axes.get(0).size();
             for (SweepAxis a : axes) {
                 InvalidInputException.require(a.size() == n, "mode zip needs axes of equal length: "
                         + axes.get(0).key() + " has " + n + " values, " + a.key() + " has " + a.size());
             }
         }
-    }
-
-    private static boolean ZIP(SweepMode mode) {
-        return SweepMode.ZIP.equals(mode.name());
     }
 
     /** This sweep with another output directory. */
