@@ -9,6 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.text.DecimalFormat;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
+import java.util.List;
 
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -58,7 +62,10 @@ final class PngWriter {
             renderer.setSeriesStroke(i, dash == null ? new BasicStroke(1.8f)
                     : new BasicStroke(1.8f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f));
         }
-        XYPlot plot = new XYPlot(data, axis(chart.xLabel(), chart.logX()), axis(chart.yLabel(), chart.logY()), renderer);
+        double[] xr = SvgWriter.range(chart, true);
+        double[] yr = SvgWriter.range(chart, false);
+        XYPlot plot = new XYPlot(data, axis(chart.xLabel(), Axis.covering(xr[0], xr[1], chart.logX())),
+                axis(chart.yLabel(), Axis.covering(yr[0], yr[1], chart.logY())), renderer);
         plot.setOrientation(PlotOrientation.VERTICAL);
         style(plot);
         JFreeChart jf = new JFreeChart(chart.title(), new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
@@ -117,18 +124,46 @@ final class PngWriter {
         return encode(jf);
     }
 
-    private static ValueAxis axis(String label, boolean log) {
-        if (log) {
+    /** A JFreeChart axis with the range and tick spacing of the SVG's {@link Axis}, so both images agree. */
+    private static ValueAxis axis(String label, Axis spec) {
+        if (spec.log()) {
             LogAxis a = new LogAxis(label);
             a.setBase(10);
             a.setSmallestValue(1e-300);
-            a.setNumberFormatOverride(new DecimalFormat("0.###E0"));
+            a.setRange(spec.lo(), spec.hi());
+            List<Double> decades = spec.ticks().stream().filter(t -> Math.abs(Math.log10(t) - Math.rint(Math.log10(t))) < 1e-9).toList();
+            double every = decades.size() >= 2 ? Math.rint(Math.log10(decades.get(1)) - Math.log10(decades.get(0))) : 1;
+            a.setTickUnit(new NumberTickUnit(every, TICKS));
+            a.setNumberFormatOverride(TICKS);
+            a.setMinorTickCount(0);
             return a;
         }
         NumberAxis a = new NumberAxis(label);
-        a.setAutoRangeIncludesZero(false);
+        a.setRange(spec.lo(), spec.hi());
+        double step = spec.ticks().size() >= 2 ? spec.ticks().get(1) - spec.ticks().get(0) : spec.hi() - spec.lo();
+        a.setTickUnit(new NumberTickUnit(step, TICKS));
         return a;
     }
+
+    /** Tick labels as {@link Axis#label}. */
+    private static final NumberFormat TICKS = new NumberFormat() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public StringBuffer format(double number, StringBuffer toAppendTo, FieldPosition pos) {
+            return toAppendTo.append(Axis.label(number));
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer toAppendTo, FieldPosition pos) {
+            return toAppendTo.append(Axis.label(number));
+        }
+
+        @Override
+        public Number parse(String source, ParsePosition parsePosition) {
+            return null;
+        }
+    };
 
     private static void style(XYPlot plot) {
         plot.setBackgroundPaint(Color.WHITE);

@@ -13,8 +13,11 @@ final class SvgWriter {
     static final int HEIGHT = 400;
     private static final int LEFT = 70;
     private static final int TOP = 36;
-    private static final int PLOT_RIGHT = 470;
-    private static final int PLOT_BOTTOM = 340;
+    private static final int PLOT_RIGHT = 620;
+    private static final int PLOT_BOTTOM = 320;
+    /** Legend rows start below the x-axis label. */
+    private static final int LEGEND_TOP = 370;
+    private static final int LEGEND_ROW = 16;
 
     private SvgWriter() {
     }
@@ -24,7 +27,9 @@ final class SvgWriter {
         double[] yr = range(chart, false);
         Axis xAxis = Axis.covering(xr[0], xr[1], chart.logX());
         Axis yAxis = Axis.covering(yr[0], yr[1], chart.logY());
-        StringBuilder s = header(chart.title());
+        int[][] legend = legendLayout(chart);
+        int rows = legend.length == 0 ? 0 : legend[legend.length - 1][1] + 1;
+        StringBuilder s = header(chart.title(), Math.max(HEIGHT, LEGEND_TOP + rows * LEGEND_ROW));
         s.append("<defs>\n");
         for (int i = 0; i < chart.series().size(); i++) {
             Series ser = chart.series().get(i);
@@ -37,8 +42,6 @@ final class SvgWriter {
         }
         s.append("</defs>\n");
         // frame, grid and ticks
-        s.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(PLOT_RIGHT - LEFT)
-                .append("\" height=\"").append(PLOT_BOTTOM - TOP).append("\" fill=\"white\" stroke=\"#444\"/>\n");
         for (double t : xAxis.ticks()) {
             double px = px(xAxis, t);
             s.append(String.format(Locale.ROOT, "<line x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"#ddd\"/>%n", px, TOP, px, PLOT_BOTTOM));
@@ -50,9 +53,11 @@ final class SvgWriter {
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.2f\" text-anchor=\"end\">%s</text>%n", LEFT - 5, py + 4, esc(Axis.label(t))));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                (LEFT + PLOT_RIGHT) / 2, PLOT_BOTTOM + 38, esc(chart.xLabel() + (chart.logX() ? " (log)" : ""))));
+                (LEFT + PLOT_RIGHT) / 2, PLOT_BOTTOM + 36, esc(chart.xLabel() + (chart.logX() ? " (log)" : ""))));
         s.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">%s</text>%n",
                 (TOP + PLOT_BOTTOM) / 2, (TOP + PLOT_BOTTOM) / 2, esc(chart.yLabel() + (chart.logY() ? " (log)" : ""))));
+        s.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(PLOT_RIGHT - LEFT)
+                .append("\" height=\"").append(PLOT_BOTTOM - TOP).append("\" fill=\"none\" stroke=\"#444\"/>\n");
         // series
         for (int i = 0; i < chart.series().size(); i++) {
             Series ser = chart.series().get(i);
@@ -67,10 +72,11 @@ final class SvgWriter {
             }
             s.append("><title>").append(esc(ser.label())).append("</title></polyline>\n");
         }
-        // legend
-        int ly = TOP + 8;
-        for (Series ser : chart.series()) {
-            int lx = PLOT_RIGHT + 12;
+        // legend, in rows below the plot
+        for (int i = 0; i < chart.series().size(); i++) {
+            Series ser = chart.series().get(i);
+            int lx = legend[i][0];
+            int ly = LEGEND_TOP + legend[i][1] * LEGEND_ROW;
             if (ser.hasLine()) {
                 s.append("<line x1=\"").append(lx).append("\" y1=\"").append(ly).append("\" x2=\"").append(lx + 28)
                         .append("\" y2=\"").append(ly).append("\" ").append(stroke(ser)).append("/>\n");
@@ -80,7 +86,6 @@ final class SvgWriter {
                         .append(ser.colour()).append("\"/>\n");
             }
             s.append("<text x=\"").append(lx + 34).append("\" y=\"").append(ly + 4).append("\">").append(esc(ser.label())).append("</text>\n");
-            ly += 18;
         }
         return s.append("</svg>\n").toString();
     }
@@ -122,11 +127,32 @@ final class SvgWriter {
         return s.append("</svg>\n").toString();
     }
 
+    /** For each series its legend entry's x and row: entries flow left to right, about 6.5 px per character. */
+    private static int[][] legendLayout(LineChart chart) {
+        int[][] at = new int[chart.series().size()][];
+        int x = LEFT;
+        int row = 0;
+        for (int i = 0; i < at.length; i++) {
+            int width = 34 + (int) Math.ceil(6.5 * chart.series().get(i).label().length()) + 18;
+            if (x > LEFT && x + width > WIDTH - 10) {
+                x = LEFT;
+                row++;
+            }
+            at[i] = new int[] {x, row};
+            x += width;
+        }
+        return at;
+    }
+
     private static StringBuilder header(String title) {
+        return header(title, HEIGHT);
+    }
+
+    private static StringBuilder header(String title, int height) {
         StringBuilder s = new StringBuilder(8192);
         s.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"").append(WIDTH).append("\" height=\"").append(height)
+                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\">\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         s.append("<text x=\"").append(WIDTH / 2).append("\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">")

@@ -1,0 +1,68 @@
+package nclab.cli.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code nclab report DIR... [--out FILE]}: one self-contained HTML page ({@link HtmlReport}) with the
+ * settings, provenance, standard plots ({@link Plots#standardPanels}) and checks ({@link Checks#standard}) of
+ * run directories of {@code nclab solve} and {@code nclab train}.
+ *
+ * <p>Exit codes: 0 every check passes; 2 a directory is not a run directory (or is malformed); 5 the page
+ * was written but at least one check failed.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Self-contained HTML report (plots, settings, checks) of run directories of nclab solve / train.",
+            "Exit codes: 0 all checks pass, 2 not a run directory, 5 report written but a check failed."},
+        footer = {"", "Examples:",
+            "  nclab report runs/solve-step",
+            "  nclab report runs/a runs/b --out report.html"})
+public final class ReportCommand implements Callable<Integer> {
+    /** Exit code when the report was written but a check failed. */
+    public static final int CHECK_FAILED = 5;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "run directories (with metrics.csv)")
+    List<Path> dirs;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "HTML file to write (default: DIR/report.html for one directory, ./report.html for several)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Headless.ensure();
+        List<RunData> runs = new ArrayList<>();
+        for (Path dir : dirs) {
+            runs.add(RunData.read(dir));
+        }
+        List<RunSection> sections = new ArrayList<>();
+        for (RunData run : runs) {
+            sections.add(RunSection.standard(run));
+        }
+        Path target = out != null ? out : dirs.size() == 1 ? dirs.get(0).resolve("report.html") : Path.of("report.html");
+        String title = "nclab report: " + (dirs.size() == 1 ? dirs.get(0).toString() : dirs.size() + " runs");
+        HtmlReport.write(target, title, sections);
+        int plots = sections.stream().mapToInt(s -> s.plots().size()).sum();
+        long checks = sections.stream().mapToLong(s -> s.checks().size()).sum();
+        long failed = sections.stream().flatMap(s -> s.checks().stream()).filter(c -> !c.pass()).count();
+        var o = spec.commandLine().getOut();
+        o.println("report: " + target + " (" + runs.size() + (runs.size() == 1 ? " run, " : " runs, ") + plots + " plots, "
+                + (checks - failed) + " of " + checks + " checks passed)");
+        if (failed > 0) {
+            spec.commandLine().getErr().println("nclab report: " + failed + (failed == 1 ? " check failed" : " checks failed")
+                    + "; see the checks table in " + target);
+            return CHECK_FAILED;
+        }
+        return 0;
+    }
+}
