@@ -28,6 +28,7 @@ import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -70,6 +71,7 @@ final class PngWriter {
         style(plot);
         JFreeChart jf = new JFreeChart(chart.title(), new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         jf.setBackgroundPaint(Color.WHITE);
+        jf.setPadding(new RectangleInsets(4, 4, 4, 18)); // room for the last x tick label
         return encode(jf);
     }
 
@@ -130,16 +132,18 @@ final class PngWriter {
             LogAxis a = new LogAxis(label);
             a.setBase(10);
             a.setSmallestValue(1e-300);
-            a.setRange(spec.lo(), spec.hi());
+            a.setRange(spec.lo() * (1 - 1e-9), spec.hi() * (1 + 1e-9)); // a hair wider: the end ticks stay inside
             List<Double> decades = spec.ticks().stream().filter(t -> Math.abs(Math.log10(t) - Math.rint(Math.log10(t))) < 1e-9).toList();
             double every = decades.size() >= 2 ? Math.rint(Math.log10(decades.get(1)) - Math.log10(decades.get(0))) : 1;
             a.setTickUnit(new NumberTickUnit(every, TICKS));
             a.setNumberFormatOverride(TICKS);
-            a.setMinorTickCount(0);
+            a.setMinorTickCount(10); // LogAxis spaces minor ticks linearly in value: 2..9 × 10^k
+            a.setMinorTickMarksVisible(true);
             return a;
         }
         NumberAxis a = new NumberAxis(label);
-        a.setRange(spec.lo(), spec.hi());
+        double eps = 1e-9 * (spec.hi() - spec.lo());
+        a.setRange(spec.lo() - eps, spec.hi() + eps);
         double step = spec.ticks().size() >= 2 ? spec.ticks().get(1) - spec.ticks().get(0) : spec.hi() - spec.lo();
         a.setTickUnit(new NumberTickUnit(step, TICKS));
         return a;
