@@ -27,6 +27,9 @@ public final class Plots {
     /** A measured trajectory with at most this many points gets markers on its line. */
     public static final int MARKER_LIMIT = 30;
 
+    /** Above this final {@code lpm_rel_gap} the captions of the LPM series say the solve had not converged. */
+    public static final double LPM_GAP_WARNING = 1e-3;
+
     /** Predicted geometries in the order of the distance columns, with their colour and line style. */
     private static final Map<String, Style> MODELS = new LinkedHashMap<>();
 
@@ -178,6 +181,12 @@ public final class Plots {
     public static List<LineChart> standardCharts(RunData run) {
         List<LineChart> charts = new ArrayList<>();
         String xl = run.xColumn();
+        double gap = run.lastFinite("lpm_rel_gap");
+        String lpmNote = gap > LPM_GAP_WARNING
+                ? " The Layer-Peeled solve of the last logged " + xl + " stopped at relative duality gap "
+                        + Checks.num(gap) + " (budget-bounded in nclab train): its lpm values are those of an unconverged solve;"
+                        + " nclab analyze on the exported files runs the full budget."
+                : "";
         add(charts, lineChart("nc1", "NC1: within-class variability", xl, "nc1_pinv = tr(Σ_W Σ_B⁺)/K", true,
                 measured(run, List.of("nc1_pinv")), null));
         for (String part : List.of("classifier", "embedding", "logits")) {
@@ -190,7 +199,8 @@ public final class Plots {
                 }
             }
             add(charts, lineChart("dist-" + part, "Distance to predicted geometry: " + part, xl,
-                    "normalised Frobenius distance", false, series, "One line per predicted geometry (etf dashed, seli solid, lpm dotted, relu_ufm dash-dot, lext long dashes)."));
+                    "normalised Frobenius distance", false, series, "One line per predicted geometry (etf dashed, seli solid, lpm dotted, relu_ufm dash-dot, lext long dashes)."
+                            + (run.has("dist_lpm_" + part) ? lpmNote : "")));
         }
         List<String> acc = run.has("train_acc")
                 ? List.of("train_acc", "test_acc", "test_acc_majority", "test_acc_minority")
@@ -210,7 +220,7 @@ public final class Plots {
             }
         }
         add(charts, lineChart("minority-cos", "Average cosine between minority classes", xl, "cosine", false, cos,
-                "Theory as a line, measurement as markers."));
+                "Theory as a line, measurement as markers." + (run.has("lpm_minority_cos_W") ? lpmNote : "")));
         add(charts, layerChart(run, "rank_M", "Head layers: numerical rank of the class means", false));
         add(charts, layerChart(run, "dnc1", "Head layers: DNC1 (within-class variability)", true));
         return charts;

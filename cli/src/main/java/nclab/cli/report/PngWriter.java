@@ -116,8 +116,10 @@ final class PngWriter {
         }
         JFreeChart jf = new JFreeChart(map.title(), new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, false);
         jf.setBackgroundPaint(Color.WHITE);
+        jf.setPadding(new RectangleInsets(4, 110, 4, 90)); // about square cells in 640×400
         NumberAxis barAxis = new NumberAxis();
         barAxis.setRange(-scale, scale);
+        barAxis.setTickUnit(new NumberTickUnit(Axis.niceStep(scale / 2), TICKS));
         PaintScaleLegend legend = new PaintScaleLegend(paint, barAxis);
         legend.setPosition(RectangleEdge.RIGHT);
         legend.setMargin(4, 4, 40, 4);

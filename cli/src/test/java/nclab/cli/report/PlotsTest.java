@@ -169,6 +169,7 @@ class PlotsTest {
         assertEquals(9, acc.series().get(0).size(), "step 0 and the NaN row are not drawn");
         LineChart cos = charts.get(7);
         assertTrue(cos.series().get(0).markers() && !cos.series().get(0).hasLine(), "measured cosine as markers");
+        assertFalse(cos.caption().contains("duality gap"), "no LPM columns, no LPM note");
         List<Plot> plots = Plots.standardPanels(run);
         assertEquals(charts.size(), plots.size());
         for (Plot p : plots) {
@@ -179,8 +180,8 @@ class PlotsTest {
     @Test
     void theoryLineAndHeadLayerPanels() throws IOException {
         Path dir = java.nio.file.Files.createDirectories(tmp.resolve("train"));
-        java.nio.file.Files.writeString(dir.resolve("metrics.csv"), "epoch,minority_cos_W_avg,lpm_minority_cos_W,layer1_rank_M,layer2_rank_M,layer1_dnc1,layer2_dnc1\n"
-                + "0,0.1,NaN,9,9,2.0,3.0\n1,0.2,0.25,8,6,1.0,0.5\n2,0.3,0.3,7,4,0.5,0.1\n");
+        java.nio.file.Files.writeString(dir.resolve("metrics.csv"), "epoch,minority_cos_W_avg,lpm_minority_cos_W,lpm_rel_gap,layer1_rank_M,layer2_rank_M,layer1_dnc1,layer2_dnc1\n"
+                + "0,0.1,NaN,NaN,9,9,2.0,3.0\n1,0.2,0.25,1e-12,8,6,1.0,0.5\n2,0.3,0.3,0.05,7,4,0.5,0.1\n");
         List<LineChart> charts = Plots.standardCharts(RunData.read(dir));
         assertEquals(List.of("minority-cos", "layer-rank-M", "layer-dnc1"), charts.stream().map(LineChart::id).collect(Collectors.toList()));
         LineChart cos = charts.get(0);
@@ -188,6 +189,7 @@ class PlotsTest {
         assertTrue(cos.series().get(0).hasLine() && !cos.series().get(0).markers(), "theory as a line");
         assertEquals(2, cos.series().get(0).size(), "NaN prediction at epoch 0 not drawn");
         assertTrue(!cos.series().get(1).hasLine() && cos.series().get(1).markers(), "measurement as markers");
+        assertTrue(cos.caption().contains("stopped at relative duality gap 0.05000"), cos.caption());
         assertEquals(2, charts.get(1).series().size(), "one series per layer");
         assertTrue(charts.get(2).logY());
     }
