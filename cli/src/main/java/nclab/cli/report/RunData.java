@@ -55,6 +55,9 @@ public record RunData(Path dir, String kind, Map<String, Object> config, Map<Str
     public static RunData read(Path dir) {
         InvalidInputException.require(Files.isDirectory(dir), dir + ": not a run directory (no such directory)");
         Path metrics = dir.resolve(METRICS);
+        InvalidInputException.require(Files.isRegularFile(metrics) || !Files.isRegularFile(dir.resolve("results.csv"))
+                || !Files.isDirectory(dir.resolve("runs")), dir + ": not a run directory but a sweep (results.csv, runs/):"
+                + " pass its run directories, " + dir.resolve("runs") + "/*");
         InvalidInputException.require(Files.isRegularFile(metrics), dir + ": not a run directory (no metrics.csv)");
         Map<String, double[]> columns = readCsv(metrics);
         String first = columns.keySet().iterator().next();

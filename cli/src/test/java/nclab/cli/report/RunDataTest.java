@@ -77,6 +77,11 @@ class RunDataTest {
         assertEquals(missing + ": not a run directory (no such directory)",
                 assertThrows(InvalidInputException.class, () -> RunData.read(missing)).getMessage());
 
+        Path sweep = Files.createDirectories(tmp.resolve("sweep").resolve("runs"));
+        Files.writeString(sweep.getParent().resolve("results.csv"), "id,status\n");
+        assertEquals(sweep.getParent() + ": not a run directory but a sweep (results.csv, runs/): pass its run directories, " + sweep + "/*",
+                assertThrows(InvalidInputException.class, () -> RunData.read(sweep.getParent())).getMessage());
+
         Path other = Files.createDirectories(tmp.resolve("other"));
         Files.writeString(other.resolve("metrics.csv"), "time,loss\n0,1\n");
         assertEquals(other.resolve("metrics.csv") + ": first column is 'time'; expected 'step' (nclab solve) or 'epoch' (nclab train)",
