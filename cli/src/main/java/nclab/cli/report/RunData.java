@@ -78,14 +78,14 @@ public record RunData(Path dir, String kind, Map<String, Object> config, Map<Str
         return columns.keySet().iterator().next();
     }
 
-    /** The x values (steps or epochs). */
+    /** The x values (steps or epochs; a copy). */
     public double[] x() {
-        return columns.get(xColumn());
+        return columns.get(xColumn()).clone();
     }
 
     /** Number of metrics rows. */
     public int rows() {
-        return x().length;
+        return columns.get(xColumn()).length;
     }
 
     /** Whether the metrics have this column. */
