@@ -89,12 +89,23 @@ class TrainCommandTest {
 
         Path whole = dir.resolve("whole");
         assertEquals(0, CliRun.of(concat(args, "--out", whole.toString())).code());
-        // training is bit-identical across the kill: every parameter, hence W and b
-        for (String f : List.of("final.npz", "W.npy", "b.npy")) {
-            assertTrue(java.util.Arrays.equals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(killed.resolve(f))), f);
+        // Within one process a resumed run is bit-identical (DeepTrainerTest). Here the first epochs ran in another
+        // process, where libtorch's float32 CPU kernels may round differently (measured: ~1e-7 relative in the
+        // features, last bits of some parameters): parameters and metrics agree to float32 precision.
+        Map<String, nclab.io.NpyArray> p = nclab.io.Npz.read(whole.resolve("final.npz"));
+        Map<String, nclab.io.NpyArray> q = nclab.io.Npz.read(killed.resolve("final.npz"));
+        assertEquals(p.keySet(), q.keySet());
+        for (String name : p.keySet()) {
+            double[] u = p.get(name).toVector();
+            double[] v = q.get(name).toVector();
+            double max = 0;
+            for (double x : u) {
+                max = Math.max(max, Math.abs(x));
+            }
+            for (int i = 0; i < u.length; i++) {
+                assertEquals(u[i], v[i], 1e-5 * Math.max(max, 1e-3), name + "[" + i + "]");
+            }
         }
-        // the evaluation passes ran in two processes: libtorch's float32 kernels may round the last bit of a
-        // feature differently there (measured: ~1e-7 relative), so the metrics agree to float32 precision
         List<String> a = withoutTimes(Files.readAllLines(whole.resolve("metrics.csv")));
         List<String> b = withoutTimes(Files.readAllLines(killed.resolve("metrics.csv")));
         assertEquals(a.size(), b.size());
