@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 import nclab.InvalidInputException;
 
@@ -83,25 +85,26 @@ public final class ParameterUpdater {
         for (int i = 0; i < slots.size(); i++) {
             Slot s = slots.get(i);
             NDArray p = s.parameter().getArray();
-            NDArray g = p.getGradient();
+            NDArray g = p.getGradient(); // a view of the accumulated gradient, updated in place below
             g.attach(scratch);
-            NDArray grad = s.decay() == 0 ? g.duplicate() : g.add(p.mul((float) s.decay()));
-            grad.attach(scratch);
+            if (s.decay() != 0) {
+                g.addi(p.mul((float) s.decay())); // ĝ = g + wd·θ
+            }
             if (adam) {
                 NDArray m = first.get(i);
                 NDArray v = second.get(i);
-                m.muli((float) BETA1).addi(grad.mul((float) (1 - BETA1)));
-                v.muli((float) BETA2).addi(grad.square().muli((float) (1 - BETA2)));
+                m.muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
+                v.muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
                 NDArray denom = v.div((float) bias2).sqrt().addi((float) EPS);
                 p.subi(m.div(denom).muli((float) (lr / bias1)));
             } else if (momentum > 0) {
                 NDArray v = first.get(i);
-                v.muli((float) momentum).addi(grad);
+                v.muli((float) momentum).addi(g);
                 p.subi(v.mul((float) lr));
             } else {
-                p.subi(grad.muli((float) lr));
+                p.subi(g.mul((float) lr));
             }
-            g.subi(g); // zero the accumulated gradient for the next backward pass
+            JniUtils.zeroGrad((PtNDArray) p); // ready for the next backward pass (gradients accumulate)
         }
     }
 
