@@ -52,7 +52,10 @@ public final class LpmMinorityCosineVsR implements Reproduction {
     @Override
     public String description() {
         return "Layer-Peeled Model average minority-classifier cosine vs R for K_A = 3, 5, 7 (true cosine and the authors'"
-                + " Gram-row variant); which one the paper's curves show is open (spec 003 §7 item 1)";
+                + " Gram-row variant). The paper's Fig. 3 caption defines the true classifier cosine (minorityCosine); the"
+                + " authors' public code, which drew the figures, computes minorityCosineGramRows, so the published curves are"
+                + " expected to follow the Gram-row variant mid-transition. Both agree at R = 1, at collapse (1) and on R_0, so"
+                + " which one the printed curves show is open (spec 003 §7 item 1)";
     }
 
     /** Grid sizes: quick 12, paper 40 log-spaced values from 1 to 1000. */
@@ -87,7 +90,8 @@ public final class LpmMinorityCosineVsR implements Reproduction {
                 + ", at most " + LayerPeeledGeometry.MAX_ITERATIONS + " iterations");
         s.put("cosines", "minority_cos_true = mean cos(w_i, w_j) over minority pairs;"
                 + " minority_cos_gram_rows = authors' public code (rows of the 2K x 2K Gram)");
-        s.put("which_matches_paper", "open (spec 003 §7 item 1); see docs/reproductions.md");
+        s.put("which_matches_paper", "caption: true cosine; authors' code (which drew the figure): Gram-row variant;"
+                + " open, spec 003 §7 item 1 (they agree at R = 1, at collapse and on R_0)");
         return s;
     }
 
@@ -141,6 +145,9 @@ public final class LpmMinorityCosineVsR implements Reproduction {
             series.add(Series.line("K_A=" + kA + " minorityCosine (true)", rs, t, COLOURS[s]));
             series.add(Series.line("K_A=" + kA + " minorityCosineGramRows (public code)", rs, g, COLOURS[s]).withDash(Series.Dash.DASHED));
         }
+        double[] etf = new double[rs.length];
+        java.util.Arrays.fill(etf, -1.0 / 9);
+        series.add(Series.line("-1/(K-1) = -1/9 (ETF, eq. 10)", rs, etf, "#7f7f7f").withDash(Series.Dash.DASH_DOT));
         return Plots.lineChart("minority-cosine", "LPM average minority-classifier cosine, E_W = 1, E_H = 5", "R",
                 "average cosine", false, series, "Solid: true classifier cosine; dashed: authors' Gram-row variant."
                         + " At R = 1 (balanced) the true cosine uses classes K_A+1..K; the Gram-row variant is undefined there (library: no minority classes)."
