@@ -154,27 +154,37 @@ public final class LpmMinorityCosineVsR implements Reproduction {
                         + " Where the minority classifiers are exactly zero (e.g. K_A = 7 past R ~ 5.7) the cosine is 0/0 and not drawn.");
     }
 
-    /** Checks at single points, each solved afresh and evaluated from the Gram matrix here. */
+    /** Checks at single points, each solved afresh, evaluated from the Gram matrix here, and failing when unconverged. */
     static List<Check> pointChecks() {
         List<Check> checks = new ArrayList<>();
-        double c10 = meanMinorityCosine(solve(5, 5, 10), 5);
+        LayerPeeledGeometry g10 = solve(5, 5, 10);
+        double c10 = meanMinorityCosine(g10, 5);
         checks.add(new Check("(5,5), R = 10: average minority cosine (pitfalls.md, projected-gradient reference)", "0.517496",
-                TidyCsv.fmt(c10), "1e-5", Math.abs(c10 - 0.517496) <= 1e-5));
+                TidyCsv.fmt(c10), "1e-5", Math.abs(c10 - 0.517496) <= 1e-5 && converged(g10)));
         for (int[] split : SPLITS) {
-            double c1 = meanMinorityCosine(solve(split[0], split[1], 1), split[0]);
+            LayerPeeledGeometry g1 = solve(split[0], split[1], 1);
+            double c1 = meanMinorityCosine(g1, split[0]);
             checks.add(new Check("(" + split[0] + "," + split[1] + "), R = 1: balanced, simplex ETF cosine -1/(K-1) (Theorem 1)",
-                    TidyCsv.fmt(-1.0 / 9), TidyCsv.fmt(c1), "1e-6", Math.abs(c1 + 1.0 / 9) <= 1e-6));
+                    TidyCsv.fmt(-1.0 / 9), TidyCsv.fmt(c1), "1e-6", Math.abs(c1 + 1.0 / 9) <= 1e-6 && converged(g1)));
         }
-        double c100 = meanMinorityCosine(solve(5, 5, 100), 5);
+        LayerPeeledGeometry g100 = solve(5, 5, 100);
+        double c100 = meanMinorityCosine(g100, 5);
         checks.add(new Check("(5,5), R = 100: Minority Collapse, cosine 1 (Theorem 5)", "1", TidyCsv.fmt(c100), "1e-6",
-                Math.abs(c100 - 1) <= 1e-6));
-        double n7 = minorityNorm(LayerPeeledGeometry.solve(ClassSizes.majorityMinority(7, 3, 7000, 7), E_W, E_H, 1), 7);
-        double n4 = minorityNorm(solve(7, 3, 4), 7);
+                Math.abs(c100 - 1) <= 1e-6 && converged(g100)));
+        LayerPeeledGeometry g7 = LayerPeeledGeometry.solve(ClassSizes.majorityMinority(7, 3, 7000, 7), E_W, E_H, 1);
+        LayerPeeledGeometry g4 = solve(7, 3, 4);
+        double n7 = minorityNorm(g7, 7);
+        double n4 = minorityNorm(g4, 7);
         checks.add(new Check("(7,3), R = 7: minority classifiers are exactly zero (second threshold R ~ 5.7, pitfalls.md)",
-                "mean ||w_min|| = 0", TidyCsv.fmt(n7), "1e-6", n7 <= 1e-6));
+                "mean ||w_min|| = 0", TidyCsv.fmt(n7), "1e-6", n7 <= 1e-6 && converged(g7)));
         checks.add(new Check("(7,3), R = 4: minority classifiers are not zero (below R ~ 5.7)", "mean ||w_min|| > 0",
-                TidyCsv.fmt(n4), "> 1e-3", n4 > 1e-3));
+                TidyCsv.fmt(n4), "> 1e-3", n4 > 1e-3 && converged(g4)));
         return checks;
+    }
+
+    /** Whether the solve's certificate says converged (a point check fails on an unconverged solve). */
+    private static boolean converged(LayerPeeledGeometry g) {
+        return g.certificate().converged();
     }
 
     /** Mean pairwise cosine of the minority classifiers, from the classifier Gram. */

@@ -128,7 +128,13 @@ public final class ReproduceCommand implements Callable<Integer> {
             summary.put("status", "completed");
             summary.put("message", r.description());
             Map<String, double[]> rows = new LinkedHashMap<>();
-            rows.put("check", new double[result.checks().size()]);
+            long csvRows = 0;
+            for (Path csv : result.csvFiles()) {
+                try (var lines = Files.lines(csv)) {
+                    csvRows += Math.max(0, lines.count() - 1);
+                }
+            }
+            rows.put("row", new double[Math.toIntExact(csvRows)]); // the page's run list counts these as its rows
             RunData run = new RunData(dir, "reproduce", settings, provenance, summary, rows);
             Path report = dir.resolve("report.html");
             HtmlReport.write(report, "nclab reproduce " + r.id() + " (seed " + r.paper() + ", " + r.figure() + ")",
