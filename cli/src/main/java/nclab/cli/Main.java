@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "nclab", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Neural Collapse Lab: predict, compute and measure collapse geometry under class imbalance.",
-        subcommands = {TheoryCommand.class, AnalyzeCommand.class, SolveCommand.class, TrainCommand.class, SweepCommand.class, nclab.cli.report.ReportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TheoryCommand.class, AnalyzeCommand.class, SolveCommand.class, TrainCommand.class, SweepCommand.class, nclab.cli.report.ReportCommand.class, nclab.cli.reproduce.ReproduceCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
