@@ -75,10 +75,7 @@ public final class LpmMinorityCosineVsR implements Reproduction {
 
     @Override
     public Map<String, Object> settings(Profile profile) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("id", id());
-        s.put("paper", "seed " + paper() + " " + figure());
-        s.put("profile", profile.name().toLowerCase());
+        Map<String, Object> s = commonSettings(profile);
         s.put("model", "Layer-Peeled Model eq. 15 as the nuclear-norm program (nclab.theory.LayerPeeledGeometry)");
         s.put("splits_K_A_K_B", "(3,7), (5,5), (7,3)");
         s.put("E_W", E_W + " (paper silent for Figs. 2/3; value of the authors' code for Fig. 3, spec 003 §7 item 2)");

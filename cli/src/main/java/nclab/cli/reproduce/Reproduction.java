@@ -66,4 +66,13 @@ public interface Reproduction {
 
     /** Runs the reproduction, writing its CSV files into {@code outDir} (which exists). */
     Result run(Profile profile, Path outDir);
+
+    /** The first settings of every reproduction: id, paper and figure, profile (in this order). */
+    default Map<String, Object> commonSettings(Profile profile) {
+        Map<String, Object> s = new java.util.LinkedHashMap<>();
+        s.put("id", id());
+        s.put("paper", "seed " + paper() + " " + figure());
+        s.put("profile", profile.name().toLowerCase());
+        return s;
+    }
 }

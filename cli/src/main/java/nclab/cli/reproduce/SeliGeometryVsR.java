@@ -69,10 +69,7 @@ public final class SeliGeometryVsR implements Reproduction {
 
     @Override
     public Map<String, Object> settings(Profile profile) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("id", id());
-        s.put("paper", "seed " + paper() + " " + figure());
-        s.put("profile", profile.name().toLowerCase());
+        Map<String, Object> s = commonSettings(profile);
         s.put("model", "SELI closed form (nclab.theory.SeliGeometry), scale alpha = 1 (all margins 1)");
         s.put("k", List.of(2, 4, 10, 20));
         s.put("rho", RHO);
