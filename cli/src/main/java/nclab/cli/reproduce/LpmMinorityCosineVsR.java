@@ -2,7 +2,6 @@ package nclab.cli.reproduce;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
