@@ -90,6 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
         boolean showProgress = progress != null ? progress : System.console() != null;
         StatusLine line = new StatusLine(err, showProgress);
         Map<String, Object> summary;
+        Path dir = resume;
         try {
             if (resume != null) {
                 InvalidInputException.require(configFile == null && flags().isEmpty() && out == null,
@@ -97,9 +98,10 @@ public final class TrainCommand implements Callable<Integer> {
                 summary = DeepTrainer.resume(resume, line);
             } else {
                 TrainConfig config = config();
-                String dir = out != null ? out.toString() : config.out();
-                InvalidInputException.require(dir != null, "give the run directory: --out DIR (or out: in the config)");
-                summary = DeepTrainer.start(config.withOut(dir), Path.of(dir), line);
+                String outDir = out != null ? out.toString() : config.out();
+                InvalidInputException.require(outDir != null, "give the run directory: --out DIR (or out: in the config)");
+                dir = Path.of(outDir);
+                summary = DeepTrainer.start(config.withOut(outDir), dir, line);
             }
         } catch (RunDiverged e) {
             line.finish();
@@ -109,13 +111,8 @@ public final class TrainCommand implements Callable<Integer> {
         line.finish();
         spec.commandLine().getOut().printf("%s: %s in %.1f s (metrics %.0f%% of this session); results in %s%n",
                 summary.get("status"), summary.get("message"), ((Number) summary.get("wall_seconds")).doubleValue(),
-                100 * ((Number) summary.get("metric_share_this_session")).doubleValue(),
-                resume != null ? resume : outDir());
+                100 * ((Number) summary.get("metric_share_this_session")).doubleValue(), dir);
         return 0;
-    }
-
-    private String outDir() {
-        return out != null ? out.toString() : config().out();
     }
 
     private TrainConfig config() {

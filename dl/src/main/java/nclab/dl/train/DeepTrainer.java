@@ -91,8 +91,6 @@ public final class DeepTrainer {
         long startNanos = System.nanoTime();
         TrainData data = TrainData.load(config);
         int n = data.train().size();
-        int[] trainLabels = data.train().labels();
-        int[] testLabels = data.test().labels();
         try (NDManager manager = NDManager.newBaseManager()) {
             ClassifierNet net = network(config, data.train().classes(), data.train().channels(), data.train().height(),
                     data.train().width());
