@@ -35,13 +35,23 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /** The page as a string. */
+    /** The page as a string, as {@code nclab report} builds it from run directories. */
     public static String render(String title, List<RunSection> runs) {
+        return render(title, runs, "nclab report", runs.size() == 1 ? "1 run directory" : runs.size() + " run directories");
+    }
+
+    /**
+     * The page as a string.
+     *
+     * @param builtBy the command named in the introduction (e.g. {@code nclab reproduce})
+     * @param source  what it was built from, e.g. "2 run directories"
+     */
+    public static String render(String title, List<RunSection> runs, String builtBy, String source) {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(esc(title))
                 .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
-        h.append("<p>Built by <code>nclab report</code> from ").append(runs.size()).append(runs.size() == 1 ? " run directory" : " run directories")
+        h.append("<p>Built by <code>").append(esc(builtBy)).append("</code> from ").append(esc(source))
                 .append(". Plots: theory as lines, measurement as markers; click \"SVG\" under a plot to download it as SVG.</p>\n");
         h.append("<h2>Runs</h2>\n<ol id=\"runs\">\n");
         for (int r = 0; r < runs.size(); r++) {
@@ -78,6 +88,11 @@ public final class HtmlReport {
     /** Writes the page atomically (see {@link AtomicFiles}). */
     public static void write(Path file, String title, List<RunSection> runs) {
         AtomicFiles.writeString(file, render(title, runs));
+    }
+
+    /** Writes the page atomically, naming the command that built it and its source (see {@link #render}). */
+    public static void write(Path file, String title, List<RunSection> runs, String builtBy, String source) {
+        AtomicFiles.writeString(file, render(title, runs, builtBy, source));
     }
 
     private static void section(StringBuilder h, int r, RunSection s) {

@@ -138,7 +138,8 @@ public final class ReproduceCommand implements Callable<Integer> {
             RunData run = new RunData(dir, "reproduce", settings, provenance, summary, rows);
             Path report = dir.resolve("report.html");
             HtmlReport.write(report, "nclab reproduce " + r.id() + " (seed " + r.paper() + ", " + r.figure() + ")",
-                    List.of(new RunSection(r.id(), run, plots, result.checks())));
+                    List.of(new RunSection(r.id(), run, plots, result.checks())), "nclab reproduce " + r.id(),
+                    "seed " + r.paper() + " " + r.figure() + ", " + p.name().toLowerCase() + " profile");
             return new Written(report, result);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
