@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import nclab.InvalidInputException;
 import nclab.experiment.ModelRegistry;
 import nclab.experiment.RunResult;
 import nclab.experiment.SolveConfig;
@@ -42,21 +41,13 @@ public final class SolveCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "run config (keys: see docs); flags override it")
     Path configFile;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "continue the unfinished run in DIR from its checkpoint")
-    Path resume;
+    @CommandLine.Mixin
+    RunDirOptions run = new RunDirOptions();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "run directory to create (key out)")
-    Path out;
-
-    @Option(names = "--progress", negatable = true,
-            description = "show a progress line on stderr (default: only when attached to a terminal)")
-    Boolean progress;
+    @CommandLine.Mixin
+    SizeFlags sizeFlags = new SizeFlags();
 
     @Option(names = "--model", paramLabel = "ID") String model;
-    @Option(names = "--sizes", paramLabel = "N1,N2,...", description = "explicit class sizes") String sizes;
-    @Option(names = "--step", paramLabel = "K,R,RHO,NMIN", description = "(R,rho)-STEP imbalance (SELI Def. 1)") String step;
-    @Option(names = "--majority", paramLabel = "KA,KB,NA,R", description = "KA classes of NA, KB classes of NA/R") String majority;
-    @Option(names = "--long-tail", paramLabel = "K,NMAX,R", description = "exponential long tail") String longTail;
     @Option(names = "--d", paramLabel = "D", description = "feature dimension") Integer d;
     @Option(names = "--lambda-w", paramLabel = "X") Double lambdaW;
     @Option(names = "--lambda-h", paramLabel = "X") Double lambdaH;
@@ -98,19 +89,16 @@ public final class SolveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        boolean showProgress = progress != null ? progress : System.console() != null;
-        StatusLine line = new StatusLine(err, showProgress);
+        StatusLine line = new StatusLine(err, run.showProgress());
         SolveRunner runner = new SolveRunner(registry).progress(line);
         RunResult result;
-        if (resume != null) {
-            InvalidInputException.require(configFile == null && flags().isEmpty() && out == null,
-                    "--resume DIR continues a run with its own config.yaml; give no config file or other options");
-            result = runner.resume(resume);
+        if (run.resume != null) {
+            run.requireResumeAlone(configFile, flags());
+            result = runner.resume(run.resume);
         } else {
             SolveConfig config = config();
-            String dir = out != null ? out.toString() : config.out();
-            InvalidInputException.require(dir != null, "give the run directory: --out DIR (or out: in the config)");
-            result = runner.start(config.withOut(dir), Path.of(dir));
+            Path dir = run.newRunDir(config.out());
+            result = runner.start(config.withOut(dir.toString()), dir);
         }
         line.finish();
         if (result.completed()) {
@@ -134,10 +122,7 @@ public final class SolveCommand implements Callable<Integer> {
     private Map<String, Object> flags() {
         Map<String, Object> m = new LinkedHashMap<>();
         ConfigFlags.put(m, "model", model);
-        ConfigFlags.put(m, "sizes", sizes);
-        ConfigFlags.put(m, "step", step);
-        ConfigFlags.put(m, "majority", majority);
-        ConfigFlags.put(m, "long_tail", longTail);
+        sizeFlags.putInto(m);
         ConfigFlags.put(m, "d", d);
         ConfigFlags.put(m, "lambda_w", lambdaW);
         ConfigFlags.put(m, "lambda_h", lambdaH);

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import nclab.InvalidInputException;
 import nclab.dl.train.DeepTrainer;
 import nclab.dl.train.TrainConfig;
 import nclab.experiment.ConfigReader;
@@ -38,22 +37,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.yaml", description = "run config; flags override it")
     Path configFile;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "continue the unfinished run in DIR from its checkpoint")
-    Path resume;
+    @CommandLine.Mixin
+    RunDirOptions run = new RunDirOptions();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "run directory to create (key out)")
-    Path out;
-
-    @Option(names = "--progress", negatable = true,
-            description = "show a progress line on stderr (default: only when attached to a terminal)")
-    Boolean progress;
+    @CommandLine.Mixin
+    SizeFlags sizeFlags = new SizeFlags();
 
     @Option(names = "--dataset", paramLabel = "NAME", description = "fashion-mnist (default), mnist, cifar10, synthetic") String dataset;
     @Option(names = "--data-dir", paramLabel = "DIR", description = "dataset files (default for fashion-mnist: /usr/share/datasets/fashion-mnist)") String dataDir;
-    @Option(names = "--sizes", paramLabel = "N1,N2,...", description = "explicit training class sizes") String sizes;
-    @Option(names = "--step", paramLabel = "K,R,RHO,NMIN", description = "(R,rho)-STEP imbalance (SELI Def. 1)") String step;
-    @Option(names = "--majority", paramLabel = "KA,KB,NA,R", description = "KA classes of NA, KB classes of NA/R") String majority;
-    @Option(names = "--long-tail", paramLabel = "K,NMAX,R", description = "exponential long tail") String longTail;
     @Option(names = "--oversample", paramLabel = "W", description = "repeat minority samples W times (seed 003 eq. 17)") Integer oversample;
     @Option(names = "--test-per-class", paramLabel = "N", description = "test images per class (default all)") Integer testPerClass;
     @Option(names = "--model", paramLabel = "NAME", description = "mlp (default), cnn, resnet18, vgg11, vgg13") String model;
@@ -87,21 +78,17 @@ public final class TrainCommand implements Callable<Integer> {
             System.setProperty("ai.djl.offline", "true"); // libtorch comes from the Maven jar; never download it
         }
         PrintWriter err = spec.commandLine().getErr();
-        boolean showProgress = progress != null ? progress : System.console() != null;
-        StatusLine line = new StatusLine(err, showProgress);
+        StatusLine line = new StatusLine(err, run.showProgress());
         Map<String, Object> summary;
-        Path dir = resume;
+        Path dir = run.resume;
         try {
-            if (resume != null) {
-                InvalidInputException.require(configFile == null && flags().isEmpty() && out == null,
-                        "--resume DIR continues a run with its own config.yaml; give no config file or other options");
-                summary = DeepTrainer.resume(resume, line);
+            if (run.resume != null) {
+                run.requireResumeAlone(configFile, flags());
+                summary = DeepTrainer.resume(run.resume, line);
             } else {
                 TrainConfig config = config();
-                String outDir = out != null ? out.toString() : config.out();
-                InvalidInputException.require(outDir != null, "give the run directory: --out DIR (or out: in the config)");
-                dir = Path.of(outDir);
-                summary = DeepTrainer.start(config.withOut(outDir), dir, line);
+                dir = run.newRunDir(config.out());
+                summary = DeepTrainer.start(config.withOut(dir.toString()), dir, line);
             }
         } catch (RunDiverged e) {
             line.finish();
@@ -127,10 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         ConfigFlags.put(m, "dataset", dataset);
         ConfigFlags.put(m, "data_dir", dataDir);
-        ConfigFlags.put(m, "sizes", sizes);
-        ConfigFlags.put(m, "step", step);
-        ConfigFlags.put(m, "majority", majority);
-        ConfigFlags.put(m, "long_tail", longTail);
+        sizeFlags.putInto(m);
         ConfigFlags.put(m, "oversample", oversample);
         ConfigFlags.put(m, "test_per_class", testPerClass);
         ConfigFlags.put(m, "model", model);
