@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
+import nclab.InvalidInputException;
 import nclab.dl.data.EpochOrder;
 import nclab.dl.net.ClassifierNet;
 import nclab.dl.net.NetworkSpec;
@@ -286,18 +287,14 @@ public final class DeepTrainer {
             NDArray a = p.getArray();
             int size = Math.toIntExact(a.size());
             if (at + size > x.length) {
-                throw new nclab.InvalidInputException("checkpoint does not match the network: it holds " + x.length
+                throw new InvalidInputException("checkpoint does not match the network: it holds " + x.length
                         + " parameter values");
             }
-            float[] v = new float[size];
-            for (int i = 0; i < size; i++) {
-                v[i] = (float) x[at + i];
-            }
-            a.set(v);
+            a.set(ParameterUpdater.toFloat(java.util.Arrays.copyOfRange(x, at, at + size)));
             at += size;
         }
         if (at != x.length) {
-            throw new nclab.InvalidInputException("checkpoint does not match the network: it holds " + x.length
+            throw new InvalidInputException("checkpoint does not match the network: it holds " + x.length
                     + " parameter values, the network " + at);
         }
     }
