@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import nclab.cli.report.HeatMap;
 import nclab.cli.report.HtmlReport;
 import nclab.cli.report.LineChart;
 import nclab.cli.report.Plot;
@@ -90,7 +91,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         Path report = written.report();
         Reproduction.Result result = written.result();
         long failed = result.checks().stream().filter(c -> !c.pass()).count();
-        o.println("report: " + report + " (" + result.charts().size() + " plots, " + (result.checks().size() - failed) + " of "
+        o.println("report: " + report + " (" + (result.charts().size() + result.heatMaps().size()) + " plots, " + (result.checks().size() - failed) + " of "
                 + result.checks().size() + " checks passed)");
         if (failed > 0) {
             err.println("nclab reproduce: " + failed + (failed == 1 ? " check failed" : " checks failed")
@@ -115,6 +116,12 @@ public final class ReproduceCommand implements Callable<Integer> {
             List<Plot> plots = new ArrayList<>();
             for (LineChart chart : result.charts()) {
                 Plot plot = Plots.render(chart);
+                AtomicFiles.write(dir.resolve("plots").resolve(plot.id() + ".png"), plot.png());
+                AtomicFiles.writeString(dir.resolve("plots").resolve(plot.id() + ".svg"), plot.svg());
+                plots.add(plot);
+            }
+            for (HeatMap map : result.heatMaps()) {
+                Plot plot = Plots.render(map);
                 AtomicFiles.write(dir.resolve("plots").resolve(plot.id() + ".png"), plot.png());
                 AtomicFiles.writeString(dir.resolve("plots").resolve(plot.id() + ".svg"), plot.svg());
                 plots.add(plot);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import nclab.cli.report.Check;
+import nclab.cli.report.HeatMap;
 import nclab.cli.report.LineChart;
 
 /**
@@ -33,14 +34,21 @@ public interface Reproduction {
      * What a run produced.
      *
      * @param charts   the plotted charts (rendered to PNG and SVG by the command)
+     * @param heatMaps the heat maps (e.g. a Gram or logit matrix, majority/minority separator), after the charts
      * @param checks   the checks of the paper's claims
-     * @param csvFiles the tidy CSV files written (every plotted series)
+     * @param csvFiles the tidy CSV files written (every plotted series and every heat map's matrix)
      */
-    record Result(List<LineChart> charts, List<Check> checks, List<Path> csvFiles) {
+    record Result(List<LineChart> charts, List<HeatMap> heatMaps, List<Check> checks, List<Path> csvFiles) {
         public Result {
             charts = List.copyOf(charts);
+            heatMaps = List.copyOf(heatMaps);
             checks = List.copyOf(checks);
             csvFiles = List.copyOf(csvFiles);
+        }
+
+        /** A result without heat maps. */
+        public Result(List<LineChart> charts, List<Check> checks, List<Path> csvFiles) {
+            this(charts, List.of(), checks, csvFiles);
         }
 
         /** Whether every check passes. */
