@@ -1,11 +1,20 @@
 package nclab.cli.reproduce;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import nclab.InvalidInputException;
 import nclab.cli.report.RunData;
 import nclab.data.ClassSizes;
+import nclab.dl.train.TrainConfig;
+import nclab.experiment.RunDirectory;
 import nclab.io.Npy;
 import nclab.theory.LayerPeeledGeometry;
 
@@ -54,13 +63,84 @@ record LpmDeepMeasurement(int kA, int kB, int nA, double r, int oversample, doub
                           double trainAccuracy, double testAccuracy, double testMajority, double testMinority,
                           Path runDir) {
 
-    /** Trains (or reuses) the run of this setup under {@code runsDir} and measures it. */
+    /** The ids whose runs are shared: each looks for a finished run of the same config in the others' directories. */
+    static final List<String> SHARING_IDS = List.of("lpm-deep-minority-collapse", "lpm-test-accuracy", "lpm-oversampling");
+
+    /**
+     * Trains (or reuses) the run of this setup in {@code runsDir} and measures it. When {@code runsDir} has no such
+     * run but a sibling reproduction directory (…/&lt;id&gt;/runs/&lt;name&gt; for the ids of {@link #SHARING_IDS},
+     * e.g. the default runs/reproduce/&lt;id&gt;) holds a finished run of the identical config, that run is copied
+     * instead of trained again.
+     */
     static LpmDeepMeasurement train(LpmDeepSetup setup, int kA, int kB, int nA, double r, int oversample, Path runsDir) {
-        Path dir = runsDir.resolve(setup.runName(kA, kB, nA, r, oversample));
-        RunData run = ReproRuns.train(setup.config(kA, kB, nA, r, oversample), dir);
+        String name = setup.runName(kA, kB, nA, r, oversample);
+        Map<String, Object> config = setup.config(kA, kB, nA, r, oversample);
+        Path dir = runsDir.resolve(name);
+        if (!Files.exists(dir)) {
+            Path sibling = finishedSibling(runsDir, name, config);
+            if (sibling != null) {
+                copyRun(sibling, dir);
+            }
+        }
+        RunData run = ReproRuns.train(config, dir);
         InvalidInputException.require("completed".equals(run.status()),
                 dir + ": training did not complete (status " + run.status() + ": " + run.message() + ")");
         return measure(run, kA, kB, nA, r, oversample);
+    }
+
+    /** A finished run named {@code name} of the same config in a sibling id's runs directory, or null. */
+    static Path finishedSibling(Path runsDir, String name, Map<String, Object> config) {
+        Path out = runsDir.toAbsolutePath().normalize().getParent();
+        Path parent = out == null ? null : out.getParent();
+        if (parent == null) {
+            return null;
+        }
+        Map<String, Object> wanted = TrainConfig.fromMap(config, "reproduction " + name).toMap();
+        wanted.remove("out");
+        for (String id : SHARING_IDS) {
+            Path candidate = parent.resolve(id).resolve("runs").resolve(name);
+            if (candidate.equals(runsDir.toAbsolutePath().normalize().resolve(name))
+                    || !Files.isRegularFile(candidate.resolve(RunDirectory.SUMMARY))
+                    || !Files.isRegularFile(candidate.resolve(RunDirectory.CONFIG))) {
+                continue;
+            }
+            try {
+                Map<String, Object> found = TrainConfig.read(candidate.resolve(RunDirectory.CONFIG)).toMap();
+                found.remove("out");
+                if (found.equals(wanted) && "completed".equals(RunData.read(candidate).status())) {
+                    return candidate;
+                }
+            } catch (RuntimeException e) {
+                // not a readable finished run: train our own
+            }
+        }
+        return null;
+    }
+
+    /** Copies a run directory (files only, one level) to {@code target} via a temporary name, then renames it. */
+    static void copyRun(Path source, Path target) {
+        Path tmp = target.resolveSibling(target.getFileName() + ".copying");
+        try {
+            if (Files.exists(tmp)) {
+                try (Stream<Path> old = Files.list(tmp)) {
+                    for (Path f : old.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(tmp);
+            }
+            Files.createDirectories(tmp);
+            try (Stream<Path> files = Files.list(source)) {
+                for (Path f : files.toList()) {
+                    if (Files.isRegularFile(f)) {
+                        Files.copy(f, tmp.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying run " + source + " to " + target + ": " + e.getMessage(), e);
+        }
     }
 
     /** Measures a finished run directory. */

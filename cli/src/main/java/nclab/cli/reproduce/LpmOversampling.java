@@ -50,9 +50,9 @@ public final class LpmOversampling implements Reproduction {
     /** Per-example (c): cosine tolerance (measured deviation 3e-7 at 20 000 steps) and relative objective tolerance. */
     static final double SAMPLE_COS_TOLERANCE = 1e-5;
     static final double SAMPLE_OBJECTIVE_TOLERANCE = 1e-7;
-    /** Deep: required fall of the minority cosine and rise of the minority test accuracy (absolute; see the docs). */
+    /** Deep: required fall of the minority cosine (absolute) and rise of the minority test accuracy (strictly above; see the docs). */
     static final double COSINE_FALL_MARGIN = 0.2;
-    static final double ACCURACY_GAIN_MARGIN = 0.05;
+    static final double ACCURACY_GAIN_MARGIN = 0;
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c"};
 
     /** One network's oversampling runs. */
@@ -270,8 +270,7 @@ public final class LpmOversampling implements Reproduction {
 
     /**
      * Fig. 6 and Table 2 for one split: with the largest w_r the minority cosine is below that without oversampling
-     * by COSINE_FALL_MARGIN, and the best minority test accuracy over w_r &gt; 1 exceeds that at w_r = 1 by
-     * ACCURACY_GAIN_MARGIN.
+     * by COSINE_FALL_MARGIN, and the best minority test accuracy over w_r &gt; 1 exceeds that at w_r = 1.
      */
     static List<Check> deepChecks(String model, int kA, List<LpmDeepMeasurement> ms) {
         List<Check> checks = new ArrayList<>();
@@ -290,9 +289,9 @@ public final class LpmOversampling implements Reproduction {
         }
         double gain = best.testMinority() - plain.testMinority();
         checks.add(new Check(where + "oversampling raises the minority test accuracy (Table 2: best w_r improves every cell)",
-                "gain >= " + ACCURACY_GAIN_MARGIN, TidyCsv.fmt(plain.testMinority()) + " -> " + TidyCsv.fmt(best.testMinority())
-                        + " at w_r = " + best.oversample() + " (gain " + TidyCsv.fmt(gain) + ")", "margin " + ACCURACY_GAIN_MARGIN,
-                gain >= ACCURACY_GAIN_MARGIN));
+                "gain > 0", TidyCsv.fmt(plain.testMinority()) + " -> " + TidyCsv.fmt(best.testMinority())
+                        + " at w_r = " + best.oversample() + " (gain " + TidyCsv.fmt(gain) + ")", "> 0 (the paper's claim: improvement in all 12 cells)",
+                gain > ACCURACY_GAIN_MARGIN));
         return checks;
     }
 }

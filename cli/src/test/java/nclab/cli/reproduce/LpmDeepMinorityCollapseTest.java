@@ -102,6 +102,25 @@ class LpmDeepMinorityCollapseTest {
     }
 
     @Test
+    void aSiblingIdsFinishedRunOfTheSameConfigIsCopiedNotRetrained() throws Exception {
+        Path first = tmp.resolve("lpm-deep-minority-collapse/runs");
+        LpmDeepMeasurement a = LpmDeepMeasurement.train(tiny(), 5, 5, 20, 10, 1, first);
+        Path second = tmp.resolve("lpm-oversampling/runs");
+        LpmDeepMeasurement b = LpmDeepMeasurement.train(tiny(), 5, 5, 20, 10, 1, second);
+        assertEquals(second.resolve("mlp-ka5-kb5-na20-r10-w1"), b.runDir());
+        assertEquals(Files.readString(a.runDir().resolve("metrics.csv")), Files.readString(b.runDir().resolve("metrics.csv")));
+        assertEquals(Files.getLastModifiedTime(a.runDir().resolve("summary.json")),
+                Files.getLastModifiedTime(b.runDir().resolve("summary.json")), "copied, not retrained");
+        assertEquals(a.minorityCosine(), b.minorityCosine(), 0);
+        // another config under the same name (a different learning rate) is not shared
+        LpmDeepSetup other = new LpmDeepSetup("synthetic", "mlp", 1, 32, 20, 0.02, 2, 32, 2, 1);
+        assertEquals(null, LpmDeepMeasurement.finishedSibling(tmp.resolve("lpm-test-accuracy/runs"),
+                "mlp-ka5-kb5-na20-r10-w1", other.config(5, 5, 20, 10, 1)));
+        assertEquals(a.runDir(), LpmDeepMeasurement.finishedSibling(tmp.resolve("lpm-test-accuracy/runs"),
+                "mlp-ka5-kb5-na20-r10-w1", tiny().config(5, 5, 20, 10, 1)));
+    }
+
+    @Test
     void riseChecksPassOnARiseAndFailOtherwise() {
         List<Check> ok = LpmDeepMinorityCollapse.riseChecks("mlp", 5,
                 List.of(made(1, 1, -0.10, 0.8), made(10, 1, 0.2, 0.5), made(100, 1, 0.6, 0.1)));
@@ -113,7 +132,7 @@ class LpmDeepMinorityCollapseTest {
         assertTrue(flat.get(1).pass());
         assertFalse(flat.get(2).pass(), "a rise below the margin fails");
         List<Check> bumpy = LpmDeepMinorityCollapse.riseChecks("mlp", 5,
-                List.of(made(1, 1, -0.20, 0.8), made(10, 1, 0.5, 0.5), made(100, 1, 0.4, 0.1)));
+                List.of(made(1, 1, -0.25, 0.8), made(10, 1, 0.5, 0.5), made(100, 1, 0.4, 0.1)));
         assertFalse(bumpy.get(0).pass(), "R = 1 far from -1/9 fails");
         assertFalse(bumpy.get(1).pass(), "a fall with R fails");
     }
@@ -121,7 +140,7 @@ class LpmDeepMinorityCollapseTest {
     @Test
     void dropCheckOfFig5() {
         assertTrue(LpmTestAccuracy.dropCheck("mlp", 5, made(1, 1, -0.1, 0.6), made(100, 1, 0.6, 0.2)).pass());
-        assertFalse(LpmTestAccuracy.dropCheck("mlp", 5, made(1, 1, -0.1, 0.6), made(100, 1, 0.6, 0.5)).pass());
+        assertFalse(LpmTestAccuracy.dropCheck("mlp", 5, made(1, 1, -0.1, 0.6), made(100, 1, 0.6, 0.55)).pass());
     }
 
     @Test

@@ -56,7 +56,7 @@ class LpmOversamplingTest {
         assertTrue(ok.stream().allMatch(Check::pass), ok.toString());
         assertTrue(ok.get(1).measured().contains("w_r = 10"), ok.get(1).measured());
         List<Check> bad = LpmOversampling.deepChecks("mlp", 5, List.of(LpmDeepMinorityCollapseTest.made(100, 1, 0.7, 0.1),
-                LpmDeepMinorityCollapseTest.made(100, 10, 0.6, 0.12), LpmDeepMinorityCollapseTest.made(100, 100, 0.6, 0.11)));
+                LpmDeepMinorityCollapseTest.made(100, 10, 0.6, 0.09), LpmDeepMinorityCollapseTest.made(100, 100, 0.6, 0.1)));
         assertFalse(bad.get(0).pass());
         assertFalse(bad.get(1).pass());
     }
