@@ -109,8 +109,8 @@ class LpmDeepMinorityCollapseTest {
         LpmDeepMeasurement b = LpmDeepMeasurement.train(tiny(), 5, 5, 20, 10, 1, second);
         assertEquals(second.resolve("mlp-ka5-kb5-na20-r10-w1"), b.runDir());
         assertEquals(Files.readString(a.runDir().resolve("metrics.csv")), Files.readString(b.runDir().resolve("metrics.csv")));
-        assertEquals(Files.getLastModifiedTime(a.runDir().resolve("summary.json")),
-                Files.getLastModifiedTime(b.runDir().resolve("summary.json")), "copied, not retrained");
+        assertEquals(Files.getLastModifiedTime(a.runDir().resolve("summary.json")).toMillis(),
+                Files.getLastModifiedTime(b.runDir().resolve("summary.json")).toMillis(), "copied, not retrained");
         assertEquals(a.minorityCosine(), b.minorityCosine(), 0);
         // another config under the same name (a different learning rate) is not shared
         LpmDeepSetup other = new LpmDeepSetup("synthetic", "mlp", 1, 32, 20, 0.02, 2, 32, 2, 1);
