@@ -83,7 +83,8 @@ public final class LpmDeepMinorityCollapse implements Reproduction {
         s.put("networks", panels.stream().map(p -> p.setup().model()).toList());
         s.put("K_A", Arrays.toString(panels.get(0).kAs()) + ", K_B = 10 - K_A");
         s.put("n_A", panels.get(0).nA() + " majority images per class; n_B = n_A / R drawn at random (seeded)");
-        s.put("R", Arrays.toString(panels.get(0).rs()) + (profile == Profile.QUICK ? "" : " (the paper's R = infinity is left out:"
+        s.put("R", String.join(", ", Arrays.stream(panels.get(0).rs()).mapToObj(LpmDeepMinorityCollapse::fmtR).toList())
+                + (profile == Profile.QUICK ? "" : " (the paper's R = infinity is left out:"
                 + " class sizes need n_B >= 1)"));
         s.put("measured_cosine", "mean cos(w_i, w_j) over minority pairs, rows of the final classifier weight (W.npy), bias ignored");
         s.put("lpm_prediction", "LayerPeeledGeometry at (K_A, K_B, R) with E_W = (1/K) sum ||w_k||^2 and E_H = (1/K) sum"
