@@ -49,14 +49,25 @@ class ReproduceCommandTest {
     }
 
     @Test
-    void listShowsBothIdsWithPaperAndFigure() {
-        assertEquals(List.of("seli-geometry-vs-r", "lpm-minority-cosine-vs-r"), Catalogue.ids(Catalogue.all()));
+    void listShowsEveryIdOnceWithPaperAndFigureAndCoversAllFivePapers() {
+        List<Reproduction> all = Catalogue.all();
+        List<String> ids = Catalogue.ids(all);
+        assertEquals(ids.size(), new java.util.HashSet<>(ids).size(), "duplicate ids: " + ids);
+        for (String id : ids) {
+            assertTrue(id.matches("[a-z0-9]+(-[a-z0-9]+)*"), "id must be lower-case words joined by '-': " + id);
+        }
+        assertEquals(java.util.Set.of("000", "001", "002", "003", "004"),
+                all.stream().map(Reproduction::paper).collect(java.util.stream.Collectors.toSet()));
         Run list = nclab("reproduce", "--list");
         assertEquals(0, list.code(), list.err());
         String[] lines = list.out().strip().split("\n");
-        assertEquals(2, lines.length, list.out());
-        assertTrue(lines[0].startsWith("seli-geometry-vs-r\tseed 000 Figs. 3, 8\t"), lines[0]);
-        assertTrue(lines[1].startsWith("lpm-minority-cosine-vs-r\tseed 003 Figs. 2, 3\t"), lines[1]);
+        assertEquals(all.size(), lines.length, list.out());
+        for (int i = 0; i < lines.length; i++) {
+            Reproduction r = all.get(i);
+            assertTrue(lines[i].startsWith(r.id() + "\tseed " + r.paper() + " " + r.figure() + "\t"), lines[i]);
+        }
+        assertTrue(ids.contains("seli-geometry-vs-r") && ids.contains("lpm-minority-cosine-vs-r"), ids.toString());
+        assertTrue(list.out().contains("seli-geometry-vs-r\tseed 000 Figs. 3, 8\t"), list.out());
     }
 
     @Test
