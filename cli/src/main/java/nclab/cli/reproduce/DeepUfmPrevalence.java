@@ -111,9 +111,14 @@ public final class DeepUfmPrevalence implements Reproduction {
     record Point(int d, double lambda, int seed, DeepUfmRuns.Outcome outcome, double dncLoss, double pairsLoss) {
     }
 
-    /** Solves (or reuses) every run of the grid. */
+    /** Runs solved at a time (each run is single-threaded; the quick budget assumes the 2 cores of a laptop). */
+    static int workers() {
+        return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Solves (or reuses) every run of the grid, {@link #workers()} at a time; the result is in grid order. */
     static List<Point> solveGrid(Path outDir, int[] widths, double[] lambdas, int seeds, Profile profile) {
-        List<Point> points = new ArrayList<>();
+        List<java.util.concurrent.Callable<Point>> tasks = new ArrayList<>();
         for (double lambda : lambdas) {
             DeepUfmGeometry theory = DeepUfmGeometry.of(ClassSizes.balanced(K, N), LAYERS, lambda);
             for (int d : widths) {
@@ -121,13 +126,33 @@ public final class DeepUfmPrevalence implements Reproduction {
                     Map<String, Object> config = DeepUfmRuns.config(K, N, d, LAYERS, lambda, false, null, LR,
                             steps(profile, lambda), seed, 20);
                     String name = String.format(Locale.ROOT, "lambda%s-d%d-seed%d", lambdaText(lambda).replace("^", ""), d, seed);
-                    RunData run = ReproRuns.solve(config, outDir.resolve("runs").resolve(name));
-                    points.add(new Point(d, lambda, seed, DeepUfmRuns.outcome(run, K, N, LAYERS, false),
+                    Path dir = outDir.resolve("runs").resolve(name);
+                    int width = d;
+                    int s = seed;
+                    tasks.add(() -> new Point(width, lambda, s,
+                            DeepUfmRuns.outcome(ReproRuns.solve(config, dir), K, N, LAYERS, false),
                             theory.dnc().loss(), theory.lowRank().loss()));
                 }
             }
         }
-        return points;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers());
+        try {
+            List<Point> points = new ArrayList<>();
+            for (java.util.concurrent.Future<Point> f : pool.invokeAll(tasks)) {
+                points.add(f.get());
+            }
+            return points;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while solving the prevalence grid", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Share of DNC runs and mean rank at one (d, λ) (NaN when there is no run). */
