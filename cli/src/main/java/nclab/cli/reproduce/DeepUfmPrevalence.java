@@ -49,7 +49,7 @@ public final class DeepUfmPrevalence implements Reproduction {
 
     /** Seeds per (d, λ). */
     static int seeds(Profile profile) {
-        return profile == Profile.QUICK ? 4 : 10;
+        return profile == Profile.QUICK ? 3 : 10;
     }
 
     /** GD steps of a run at λ: quick 40 000; paper 200 000 for λ ≥ 2⁻¹⁰, 10⁶ below (convergence time grows like 1/λ). */
@@ -244,6 +244,19 @@ public final class DeepUfmPrevalence implements Reproduction {
         return runs == 0 ? Double.NaN : dnc / (double) runs;
     }
 
+    /** Pooled share of DNC runs over all d at λ. */
+    static double pooledByLambda(List<Point> points, double lambda) {
+        int runs = 0;
+        int dnc = 0;
+        for (Point p : points) {
+            if (p.lambda() == lambda) {
+                runs++;
+                dnc += p.outcome().isDnc() ? 1 : 0;
+            }
+        }
+        return runs == 0 ? Double.NaN : dnc / (double) runs;
+    }
+
     /** Pooled mean rank over all d at λ. */
     static double meanRankByLambda(List<Point> points, double lambda) {
         int runs = 0;
@@ -297,6 +310,11 @@ public final class DeepUfmPrevalence implements Reproduction {
         checks.add(new Check("lower regularisation gives higher ranks (Fig. 5 right): mean rank at lambda = "
                 + lambdaText(lambdaLo) + " >= at " + lambdaText(lambdaHi) + ", all d pooled", ">=", ranks.toString(), "—",
                 meanRankByLambda(points, lambdaLo) >= meanRankByLambda(points, lambdaHi)));
+        double pLo = pooledByLambda(points, lambdaLo);
+        double pHi = pooledByLambda(points, lambdaHi);
+        checks.add(new Check("the probability of DNC tends to increase as regularisation decreases (Fig. 2 right): share of"
+                + " DNC runs at lambda = " + lambdaText(lambdaLo) + " >= at " + lambdaText(lambdaHi) + ", all d pooled", ">=",
+                TidyCsv.fmt(pLo) + " vs " + TidyCsv.fmt(pHi), "—", pLo >= pHi));
         return checks;
     }
 

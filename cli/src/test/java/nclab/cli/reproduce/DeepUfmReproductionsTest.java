@@ -221,6 +221,16 @@ class DeepUfmReproductionsTest {
         List<DeepUfmPrevalence.Point> wrongLoss = new ArrayList<>(trend);
         wrongLoss.set(1, new DeepUfmPrevalence.Point(140, lambdas[0], 1, d, theory.dnc().loss() + 1e-3, theory.lowRank().loss()));
         assertFalse(DeepUfmPrevalence.checks(wrongLoss, widths, lambdas).get(3).pass());
+        // DNC only at the larger lambda: both lambda-trend checks fail
+        List<DeepUfmPrevalence.Point> byLambda = new ArrayList<>();
+        for (DeepUfmPrevalence.Point q : trend) {
+            boolean dncHere = q.lambda() == lambdas[0] && q.d() == 140;
+            byLambda.add(new DeepUfmPrevalence.Point(q.d(), q.lambda(), q.seed(), dncHere ? d : p, q.dncLoss(), q.pairsLoss()));
+        }
+        List<Check> lambdaTrend = DeepUfmPrevalence.checks(byLambda, widths, lambdas);
+        assertEquals(6, lambdaTrend.size());
+        assertFalse(lambdaTrend.get(4).pass());
+        assertFalse(lambdaTrend.get(5).pass());
     }
 
     @Test
