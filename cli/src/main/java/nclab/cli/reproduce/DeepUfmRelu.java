@@ -149,11 +149,12 @@ public final class DeepUfmRelu implements Reproduction {
         }
         HeatMap map = new HeatMap("mean-logits", "Class-mean logits of the ReLU run", o.meanLogits(), 0,
                 "Entry [i][c]: mean logit of class i over the samples of class c; rank " + o.rank() + ".");
-        return new Result(charts, List.of(map), checks(o, bound), files);
+        int h1Rank = DeepUfmRuns.rank(Linalg.singularValues(Linalg.matrix(means.get(0))));
+        return new Result(charts, List.of(map), checks(o, bound, h1Rank), files);
     }
 
     /** The checks (package-private: tests feed a wrong outcome). */
-    static List<Check> checks(DeepUfmRuns.Outcome o, double bound) {
+    static List<Check> checks(DeepUfmRuns.Outcome o, double bound, int h1Rank) {
         List<Check> checks = new ArrayList<>();
         checks.add(new Check("(K, L) = (10, 3) lies outside Theorem 7 (needs L >= 5 for K = 10), as the paper says of Fig. 6",
                 "Theorem 7 predicate false", String.valueOf(DeepUfmThresholds.theorem7(K, LAYERS)), "—",
@@ -164,6 +165,8 @@ public final class DeepUfmRelu implements Reproduction {
                 TidyCsv.fmt(o.loss()), "strict", o.loss() < bound));
         checks.add(new Check("the solution is low rank: class-mean logit rank below K - 1 = 9", "< 9", "rank " + o.rank(),
                 "sigma_i > 1e-3 sigma_1", o.rank() < K - 1));
+        checks.add(new Check("the features are low rank (Fig. 6 right): rank of the class means of H_1 below K - 1 = 9",
+                "< 9", "rank " + h1Rank, "sigma_i > 1e-3 sigma_1", h1Rank < K - 1));
         return checks;
     }
 }

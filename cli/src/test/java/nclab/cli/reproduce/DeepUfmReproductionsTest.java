@@ -237,11 +237,12 @@ class DeepUfmReproductionsTest {
     void reluChecksFailAboveTheBoundOrAtFullRank() {
         double bound = DeepUfmGeometry.of(ClassSizes.balanced(10, 5), 3, 0x1p-9).dnc().loss();
         DeepUfmRuns.Outcome low = outcome(pairs(10, 7, identity(10)), bound - 0.002, 1);
-        assertTrue(DeepUfmRelu.checks(low, bound).stream().allMatch(Check::pass));
+        assertTrue(DeepUfmRelu.checks(low, bound, 5).stream().allMatch(Check::pass));
+        assertFalse(DeepUfmRelu.checks(low, bound, 9).get(4).pass());
         DeepUfmRuns.Outcome above = outcome(pairs(10, 7, identity(10)), bound + 0.01, 1);
-        assertFalse(DeepUfmRelu.checks(above, bound).get(2).pass());
+        assertFalse(DeepUfmRelu.checks(above, bound, 5).get(2).pass());
         DeepUfmRuns.Outcome full = outcome(simplex(10, 7), bound - 0.002, 1);
-        assertFalse(DeepUfmRelu.checks(full, bound).get(3).pass());
+        assertFalse(DeepUfmRelu.checks(full, bound, 5).get(3).pass());
     }
 
     @Test
