@@ -141,7 +141,8 @@ public final class DeepUfmDncVsLowRank implements Reproduction {
 
     private static DeepUfmRuns.Outcome solve(Path outDir, int d, long steps, int seed) {
         Map<String, Object> config = DeepUfmRuns.config(K, N, d, LAYERS, LAMBDA, false, null, LR, steps, seed, 40);
-        RunData run = ReproRuns.solve(config, outDir.resolve("runs").resolve("d" + d + "-seed" + seed));
+        RunData run = ReproRuns.solve(config,
+                outDir.resolve("runs").resolve("d" + d + "-steps" + steps + "-seed" + seed));
         return DeepUfmRuns.outcome(run, K, N, LAYERS, false);
     }
 

@@ -117,7 +117,8 @@ public final class DeepUfmNetworkHead implements Reproduction {
 
     @Override
     public Result run(Profile profile, Path outDir) {
-        RunData run = ReproRuns.train(config(profile), outDir.resolve("runs").resolve("head-L" + HEAD_LAYERS));
+        String name = "head-L" + HEAD_LAYERS + "-" + profile.name().toLowerCase(java.util.Locale.ROOT);
+        RunData run = ReproRuns.train(config(profile), outDir.resolve("runs").resolve(name));
         return analyse(run, outDir);
     }
 

@@ -125,7 +125,8 @@ public final class DeepUfmPrevalence implements Reproduction {
                 for (int seed = 1; seed <= seeds; seed++) {
                     Map<String, Object> config = DeepUfmRuns.config(K, N, d, LAYERS, lambda, false, null, LR,
                             steps(profile, lambda), seed, 20);
-                    String name = String.format(Locale.ROOT, "lambda%s-d%d-seed%d", lambdaText(lambda).replace("^", ""), d, seed);
+                    String name = String.format(Locale.ROOT, "lambda%s-d%d-steps%d-seed%d", lambdaText(lambda).replace("^", ""), d,
+                            steps(profile, lambda), seed);
                     Path dir = outDir.resolve("runs").resolve(name);
                     int width = d;
                     int s = seed;

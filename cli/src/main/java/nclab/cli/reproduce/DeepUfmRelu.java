@@ -95,7 +95,8 @@ public final class DeepUfmRelu implements Reproduction {
         DeepUfmGeometry linear = DeepUfmGeometry.of(ClassSizes.balanced(K, N), LAYERS, LAMBDA);
         Map<String, Object> config = DeepUfmRuns.config(K, N, D, LAYERS, LAMBDA, true, INIT_SCALE, LR, steps(profile), SEED, 40);
         RunData run = ReproRuns.solve(config,
-                outDir.resolve("runs").resolve("relu-d" + D + "-L" + LAYERS + "-scale" + INIT_SCALE + "-seed" + SEED));
+                outDir.resolve("runs").resolve("relu-d" + D + "-L" + LAYERS + "-scale" + INIT_SCALE + "-steps" + steps(profile)
+                        + "-seed" + SEED));
         DeepUfmRuns.Outcome o = DeepUfmRuns.outcome(run, K, N, LAYERS, true);
         List<double[][]> means = DeepUfmRuns.layerMeans(run.dir(), K, N, LAYERS, true);
         double bound = linear.dnc().loss();
