@@ -103,7 +103,7 @@ public final class DeepUfmNetworkHead implements Reproduction {
     public Map<String, Object> settings(Profile profile) {
         Map<String, Object> s = commonSettings(profile);
         s.putAll(config(profile));
-        s.put("paper", "ResNet-20, MNIST / CIFAR-10 at 5000 per class, linear head L = 3 of width 64, lambda_W = 5e-3,"
+        s.put("paper_settings", "ResNet-20, MNIST / CIFAR-10 at 5000 per class, linear head L = 3 of width 64, lambda_W = 5e-3,"
                 + " lambda_H = 1e-6, lr 0.05, batch 10000; epochs, momentum and init not stated (spec 002 §6)");
         s.put("our_choices", profile == Profile.QUICK
                 ? "2-core CPU: MLP backbone (3 hidden layers of 64, ReLU), 1000 images per class, 100 epochs, lr 0.01 x0.1 at"
