@@ -63,8 +63,8 @@ public final class DeepUfmDncVsLowRank implements Reproduction {
     @Override
     public String description() {
         return "deep linear UFM (K = 10, n = 5, d = 70, L = 2, lambda = 2^-10) solved by GD from random initialisations until"
-                + " one run reaches DNC and one the low-rank pairs solution (Eq. 5): loss curves against the closed-form optimal"
-                + " losses of both, and the final class-mean logit matrices";
+                + " one run reaches DNC (quick: searched at d = 140) and one the low-rank pairs solution (Eq. 5): loss curves"
+                + " against the closed-form optimal losses of both, and the final class-mean logit matrices";
     }
 
     /** GD steps per run: quick 60 000 (|grad| < 1e-6 by ~40k, spec 002 §7.3), paper 200 000. */
