@@ -234,15 +234,4 @@ final class DeepUfmRuns {
         }
         return unpaired == k % 2;
     }
-
-    /** Row-major copy of a matrix's transpose. */
-    static double[][] transpose(double[][] m) {
-        double[][] t = new double[m[0].length][m.length];
-        for (int i = 0; i < m.length; i++) {
-            for (int j = 0; j < m[0].length; j++) {
-                t[j][i] = m[i][j];
-            }
-        }
-        return t;
-    }
 }
