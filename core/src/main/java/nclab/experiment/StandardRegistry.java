@@ -146,7 +146,6 @@ public final class StandardRegistry {
     private static final class DeepUfm implements ModelFactory {
         @Override
         public void validate(SolveConfig c) {
-            noInitScale(c);
             c.requirePositive("lambda", c.lambda());
         }
 
@@ -154,7 +153,8 @@ public final class StandardRegistry {
         public ModelSetup setup(SolveConfig c) {
             ClassSizes sizes = c.classSizes();
             DeepUfmObjective o = new DeepUfmObjective(sizes, c.d(), c.layers(), c.lambda(),
-                    c.relu() ? DeepUfmObjective.Activation.RELU : DeepUfmObjective.Activation.LINEAR);
+                    c.relu() ? DeepUfmObjective.Activation.RELU : DeepUfmObjective.Activation.LINEAR,
+                    c.initScale() == null ? 1 : c.initScale());
             List<TheoryTarget> targets = balancedReferences(sizes);
             targets.add(new TheoryTarget(DeepUfmGeometry.of(sizes, c.layers(), c.lambda()), Centring.NONE));
             return new ModelSetup(o, ModelSetup.orderedLabels(sizes.counts()),

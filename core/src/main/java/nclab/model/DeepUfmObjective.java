@@ -53,6 +53,7 @@ public final class DeepUfmObjective extends LayerChainObjective {
 
     private final int layers;
     private final double lambda;
+    private final double initScale;
     private final Activation activation;
     private final boolean chainPath;
     private final double[] logits;
@@ -68,12 +69,29 @@ public final class DeepUfmObjective extends LayerChainObjective {
      * @throws InvalidInputException when d &lt; 1, L &lt; 1, λ is not a finite number &gt; 0 or the activation is null
      */
     public DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation) {
-        this(sizes, d, layers, lambda, activation, activation == Activation.LINEAR);
+        this(sizes, d, layers, lambda, activation, activation == Activation.LINEAR, 1);
+    }
+
+    /**
+     * The same with the scale of {@link #initialPoint(SplittableRandom)} (default 1; the paper gives no
+     * initialisation, and outcomes of the ReLU model depend on it, spec §7.3).
+     *
+     * @throws InvalidInputException also when the scale is not a finite number &gt; 0
+     */
+    public DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation, double initScale) {
+        this(sizes, d, layers, lambda, activation, activation == Activation.LINEAR, initScale);
     }
 
     /** {@code chainPath = false} forces the layer-by-layer pass for the linear model (tests compare both). */
     DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation, boolean chainPath) {
+        this(sizes, d, layers, lambda, activation, chainPath, 1);
+    }
+
+    private DeepUfmObjective(ClassSizes sizes, int d, int layers, double lambda, Activation activation, boolean chainPath,
+                             double initScale) {
         super(checked(sizes, d, layers, lambda, activation, chainPath), d, uniform(layers, lambda), lambda, false);
+        InvalidInputException.requirePositive("init scale", initScale);
+        this.initScale = initScale;
         this.layers = layers;
         this.lambda = lambda;
         this.activation = activation;
@@ -211,10 +229,10 @@ public final class DeepUfmObjective extends LayerChainObjective {
         }
     }
 
-    /** Torch-like start at scale 1 (spec §7.3). */
+    /** Torch-like start (spec §7.3) at the constructor's scale (default 1). */
     @Override
     public double[] initialPoint(SplittableRandom random) {
-        return initialPoint(random, 1);
+        return initialPoint(random, initScale);
     }
 
     /** W_l entries U(−scale/√d, scale/√d), H entries N(0, scale²). */

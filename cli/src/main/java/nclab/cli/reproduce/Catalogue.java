@@ -10,8 +10,13 @@ public final class Catalogue {
 
     /** All reproductions. */
     public static List<Reproduction> all() {
-        return List.of(new SeliGeometryVsR(), new LpmMinorityCosineVsR(), new LpmDeepMinorityCollapse(), new LpmTestAccuracy(),
-                new LpmOversampling());
+        return List.of(
+                // seed 000
+                new SeliGeometryVsR(),
+                // seed 002
+                new DeepUfmDncVsLowRank(), new DeepUfmPrevalence(), new DeepUfmRelu(), new DeepUfmNetworkHead(),
+                // seed 003
+                new LpmMinorityCosineVsR(), new LpmDeepMinorityCollapse(), new LpmTestAccuracy(), new LpmOversampling());
     }
 
     /** Their ids. */
