@@ -11,7 +11,7 @@ public final class Catalogue {
     /** All reproductions. */
     public static List<Reproduction> all() {
         return List.of(new SeliGeometryVsR(), new LpmMinorityCosineVsR(),
-                new SeliRegularizationPath(), new SeliUfmSgd());
+                new SeliRegularizationPath(), new SeliUfmSgd(), new SeliDeepStep());
     }
 
     /** Their ids. */

@@ -301,6 +301,15 @@ public final class SeliRegularizationPath implements Reproduction {
                     + " < " + TidyCsv.fmt(last.etf().classifier()) + ", embeddings " + TidyCsv.fmt(last.seli().embedding()) + " < "
                     + TidyCsv.fmt(last.etf().embedding()), "strict", closer));
         }
+        Point end10 = lastOf(paths, 10);
+        Point end100 = lastOf(paths, 100);
+        if (end10 != null && end100 != null) {
+            checks.add(new Check("smallest lambda: convergence to SELI is slower for larger R (Fig. 4a), classifiers and logits"
+                    + " (embeddings excepted: measured the other way round, see docs)", "dSELI(R = 100) > dSELI(R = 10)",
+                    "classifiers " + TidyCsv.fmt(end100.seli().classifier()) + " > " + TidyCsv.fmt(end10.seli().classifier())
+                            + ", logits " + TidyCsv.fmt(end100.seli().logits()) + " > " + TidyCsv.fmt(end10.seli().logits()), "strict",
+                    end100.seli().classifier() > end10.seli().classifier() && end100.seli().logits() > end10.seli().logits()));
+        }
         double worstMargin = Double.POSITIVE_INFINITY;
         for (List<Point> path : paths) {
             for (Point p : path) {
@@ -314,6 +323,15 @@ public final class SeliRegularizationPath implements Reproduction {
         checks.addAll(thresholdChecks());
         checks.addAll(referenceChecks());
         return checks;
+    }
+
+    private static Point lastOf(List<List<Point>> paths, double r) {
+        for (int i = 0; i < RS.length && i < paths.size(); i++) {
+            if (RS[i] == r && !paths.get(i).isEmpty()) {
+                return paths.get(i).get(paths.get(i).size() - 1);
+            }
+        }
+        return null;
     }
 
     /** The SELI distances decrease (non-strictly, 1e-12 slack) as λ decreases below 1/2. */
