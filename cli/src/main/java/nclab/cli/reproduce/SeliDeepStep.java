@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 import nclab.cli.report.Check;
+import nclab.cli.report.HeatMap;
 import nclab.cli.report.LineChart;
 import nclab.cli.report.Plots;
 import nclab.cli.report.RunData;
 import nclab.cli.report.Series;
 import nclab.data.ClassSizes;
+import nclab.io.Npy;
 import nclab.theory.SeliGeometry;
 
 /**
@@ -40,6 +42,9 @@ public final class SeliDeepStep implements Reproduction {
             "dist_etf_classifier", "dist_seli_embedding", "dist_etf_embedding", "dist_seli_logits", "dist_etf_logits",
             "norm_ratio_W", "seli_norm_ratio_W", "norm_ratio_M", "seli_norm_ratio_M", "nc1_first", "nc1_last",
             "zero_train_error_epoch", "test_error_total", "test_error_majority", "test_error_minority");
+    static final String GRAM_CSV = "seli_deep_step_grams.csv";
+    /** matrix: 0 = measured final classifier Gram, 1 = SELI's; both Frobenius-normalised. */
+    static final List<String> GRAM_COLUMNS = List.of("model", "R", "matrix", "row", "col", "value");
     /** Total training images of the quick profile (that of configs/seli-quick.yaml at R = 10). */
     static final int QUICK_N = 2750;
     /** Total training images of the paper (Sec. 5.3): 100·50·5 + 50·5. */
@@ -205,7 +210,63 @@ public final class SeliDeepStep implements Reproduction {
         }
         Path file = csv.write(outDir.resolve(CSV));
         Path tableFile = table.write(outDir.resolve(TABLE_CSV));
-        return new Result(charts(specs, data), checks(specs, data), List.of(file, tableFile));
+        TidyCsv grams = new TidyCsv(GRAM_COLUMNS);
+        List<HeatMap> maps = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            Path w = data.get(i).dir().resolve("W.npy");
+            if (specs.get(i).r() > 1 && java.nio.file.Files.isRegularFile(w)) {
+                maps.addAll(heatMaps(specs.get(i), Npy.read(w).toMatrix(), grams));
+            }
+        }
+        Path gramFile = grams.write(outDir.resolve(GRAM_CSV));
+        return new Result(charts(specs, data), maps, checks(specs, data), List.of(file, tableFile, gramFile));
+    }
+
+    /**
+     * Heat maps of the final Frobenius-normalised classifier Gram WWᵀ (from the run's W.npy) next to SELI's, with the
+     * majority/minority separator; entries written to {@code grams} (matrix 0 = measured, 1 = SELI).
+     */
+    static List<HeatMap> heatMaps(RunSpec spec, double[][] w, TidyCsv grams) {
+        int k = w.length;
+        double[][] g = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                for (int q = 0; q < w[i].length; q++) {
+                    g[i][j] += w[i][q] * w[j][q];
+                }
+            }
+        }
+        double[][][] m = {normalised(g), normalised(SeliGeometry.of(spec.sizes()).geometry().classifierGram())};
+        String[] what = {"measured (final W of " + spec.name() + ")", "SELI prediction, R = " + spec.r()};
+        List<HeatMap> maps = new ArrayList<>();
+        for (int q = 0; q < 2; q++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    grams.add(modelCode(spec.model()), spec.r(), q, i, j, m[q][i][j]);
+                }
+            }
+            maps.add(new HeatMap("gram-W-" + spec.name() + (q == 0 ? "-measured" : "-seli"), "Classifier Gram W W^T, " + what[q],
+                    m[q], spec.sizes().majorityClasses().length, "Divided by its Frobenius norm; classes 0-4 majorities. Matrix in "
+                            + GRAM_CSV + "."));
+        }
+        return maps;
+    }
+
+    private static double[][] normalised(double[][] g) {
+        double f = 0;
+        for (double[] row : g) {
+            for (double v : row) {
+                f += v * v;
+            }
+        }
+        double n = Math.sqrt(f);
+        double[][] out = new double[g.length][g.length];
+        for (int i = 0; i < g.length; i++) {
+            for (int j = 0; j < g.length; j++) {
+                out[i][j] = g[i][j] / n;
+            }
+        }
+        return out;
     }
 
     /** Model code of the CSVs: index in mlp, resnet18, vgg13. */

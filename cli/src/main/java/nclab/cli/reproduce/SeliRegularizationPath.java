@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import nclab.cli.report.Check;
+import nclab.cli.report.HeatMap;
 import nclab.cli.report.LineChart;
 import nclab.cli.report.Plots;
 import nclab.cli.report.Series;
@@ -44,6 +45,9 @@ public final class SeliRegularizationPath implements Reproduction {
     static final List<String> COLUMNS = List.of("R", "n", "lambda", "lambda_over_n", "nuclear_norm", "rank",
             "dist_seli_classifier", "dist_seli_embedding", "dist_seli_logits", "dist_etf_classifier", "dist_etf_embedding",
             "dist_etf_logits", "prop3_sel_dist", "min_margin", "duality_gap", "relative_gap", "iterations", "converged");
+    static final String GRAM_CSV = "seli_regularization_path_grams.csv";
+    /** matrix: 0 classifier Gram of the minimiser, 1 SELI's, 2 class-mean Gram of the minimiser, 3 SELI's. */
+    static final List<String> GRAM_COLUMNS = List.of("matrix", "row", "col", "value");
     /** Smallest-λ bounds on the SELI distances (classifier, embedding, logits), R = 10 and 100; set from measurement. */
     static final double SMALL_LAMBDA_BOUND = 0.16;
     /** Spec 000 §7.2 reference values (independent NumPy FISTA): R, λ, ‖Ẑ‖_*, dSELI W, M, logits, dETF W, M, min margin. */
@@ -211,7 +215,55 @@ public final class SeliRegularizationPath implements Reproduction {
             }
         }
         Path file = csv.write(outDir.resolve(CSV));
-        return new Result(charts(paths), checks(paths), List.of(file));
+        Point end = paths.get(1).get(paths.get(1).size() - 1);
+        TidyCsv grams = new TidyCsv(GRAM_COLUMNS);
+        List<HeatMap> maps = heatMaps(end, grams);
+        Path gramFile = grams.write(outDir.resolve(GRAM_CSV));
+        return new Result(charts(paths), maps, checks(paths), List.of(file, gramFile));
+    }
+
+    /**
+     * Heat maps of the Frobenius-normalised classifier and class-mean Grams of the minimiser at the smallest λ (R = 10)
+     * next to SELI's, majority/minority separator after the 2 majorities; their entries go to {@code grams}.
+     */
+    static List<HeatMap> heatMaps(Point end, TidyCsv grams) {
+        ClassGeometry seli = SeliGeometry.of(end.solution().sizes()).geometry();
+        ClassGeometry got = end.solution().geometry();
+        String at = "R = " + (int) end.r() + ", lambda = " + String.format(java.util.Locale.ROOT, "%.3g", end.lambda());
+        double[][][] m = {normalised(got.classifierGram()), normalised(seli.classifierGram()), normalised(got.meanGram()),
+                normalised(seli.meanGram())};
+        String[] ids = {"gram-W-minimiser", "gram-W-seli", "gram-M-minimiser", "gram-M-seli"};
+        String[] titles = {"classifier Gram of the minimiser, " + at, "classifier Gram of SELI (V Lambda V^T)",
+                "class-mean Gram of the minimiser, " + at, "class-mean Gram of SELI (V Lambda^-1 V^T)"};
+        List<HeatMap> maps = new ArrayList<>();
+        for (int q = 0; q < m.length; q++) {
+            for (int i = 0; i < K; i++) {
+                for (int j = 0; j < K; j++) {
+                    grams.add(q, i, j, m[q][i][j]);
+                }
+            }
+            maps.add(new HeatMap(ids[q], titles[q], m[q], K / 2, "Divided by its Frobenius norm; classes 1-2 majorities,"
+                    + " 3-4 minorities. Matrix in " + GRAM_CSV + " (matrix = " + q + ")."));
+        }
+        return maps;
+    }
+
+    private static double[][] normalised(double[][] g) {
+        double f = 0;
+        for (double[] row : g) {
+            for (double v : row) {
+                f += v * v;
+            }
+        }
+        double n = Math.sqrt(f);
+        double[][] out = new double[g.length][];
+        for (int i = 0; i < g.length; i++) {
+            out[i] = new double[g[i].length];
+            for (int j = 0; j < g[i].length; j++) {
+                out[i][j] = g[i][j] / n;
+            }
+        }
+        return out;
     }
 
     private static List<LineChart> charts(List<List<Point>> paths) {
@@ -224,28 +276,31 @@ public final class SeliRegularizationPath implements Reproduction {
             String c = COLOURS[i];
             String r = "R=" + (int) RS[i];
             double[] x = path.stream().mapToDouble(Point::lambda).toArray();
+            margin.add(Series.line(r, x, col(path, p -> p.solution().rank() == 0 ? 0 : p.solution().minMargin()), c)
+                    .withMarkers(true));
+            if (RS[i] == 1) {
+                continue; // at SELI = ETF up to round-off (~1e-13): in the CSV and the checks, not drawn on the log axes
+            }
             seli.add(Series.line(r + " classifiers", x, col(path, p -> p.seli().classifier()), c).withMarkers(true));
             seli.add(Series.line(r + " embeddings", x, col(path, p -> p.seli().embedding()), c).withDash(Series.Dash.DASHED));
             seli.add(Series.line(r + " logits", x, col(path, p -> p.seli().logits()), c).withDash(Series.Dash.DOTTED));
             etf.add(Series.line(r + " classifiers", x, col(path, p -> p.etf().classifier()), c).withMarkers(true));
             etf.add(Series.line(r + " embeddings", x, col(path, p -> p.etf().embedding()), c).withDash(Series.Dash.DASHED));
-            margin.add(Series.line(r, x, col(path, p -> p.solution().rank() == 0 ? 0 : p.solution().minMargin()), c)
-                    .withMarkers(true));
             prop3.add(Series.line(r, x, col(path, Point::prop3), c).withMarkers(true));
         }
         List<LineChart> charts = new ArrayList<>();
         charts.add(Plots.lineChart("a-distance-to-seli", "(a) distance of the global minimiser to SELI", "lambda (eq. 7, summed loss)",
                 "normalised Frobenius distance", true, seli, "Solid with markers: classifier Gram; dashed: class-mean Gram;"
-                        + " dotted: logits WM^T. R = 1 is exactly at SELI = ETF (distance 0, not drawn on the log axis)."
+                        + " dotted: logits WM^T. R = 1 (not drawn) is at SELI = ETF up to round-off (1e-13, see the CSV)."
                         + " Right of lambda = sqrt(R) the minimiser is 0 and the distances are undefined."));
         charts.add(Plots.lineChart("b-min-margin", "(b) minimum margin of the minimiser", "lambda (eq. 7, summed loss)",
                 "min_i,c (Z[y_i,i] - Z[c,i])", false, margin, "Positive for lambda < 1/2 (Lemma D.4); 0 once Z_lambda = 0."));
         charts.add(Plots.lineChart("c-distance-to-etf", "(c) distance of the global minimiser to the simplex ETF",
                 "lambda (eq. 7, summed loss)", "normalised Frobenius distance", true, etf,
-                "Solid with markers: classifier Gram; dashed: class-mean Gram. R = 1 is at the ETF (0, not drawn)."));
+                "Solid with markers: classifier Gram; dashed: class-mean Gram. R = 1 (not drawn) is at the ETF up to round-off."));
         charts.add(Plots.lineChart("d-prop3", "Prop. 3: direction of the logits vs the SEL matrix",
                 "lambda (eq. 7, summed loss)", "||Z_l/||Z_l||_* - Z/||Z||_*||_F", true, prop3,
-                "Sample level (K x N); tends to 0 as lambda -> 0 (eq. 48)."));
+                "Sample level (K x N); tends to 0 as lambda -> 0 (eq. 48). R = 1 (not drawn): 0 up to round-off."));
         return charts;
     }
 

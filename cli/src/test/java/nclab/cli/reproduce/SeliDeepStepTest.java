@@ -78,6 +78,8 @@ class SeliDeepStepTest {
         Files.createDirectories(out);
         Reproduction.Result r = SeliDeepStep.result(specs, data, out);
         assertEquals(6, r.charts().size());
+        assertEquals(2, r.heatMaps().size()); // measured and SELI classifier Grams of the R = 10 run
+        assertEquals(2 * 100 + 1, Files.readAllLines(out.resolve(SeliDeepStep.GRAM_CSV)).size());
         List<String> table = Files.readAllLines(out.resolve(SeliDeepStep.TABLE_CSV));
         assertEquals(String.join(",", SeliDeepStep.TABLE_COLUMNS), table.get(0));
         assertEquals(3, table.size());

@@ -32,6 +32,8 @@ class SeliRegularizationPathTest {
             assertTrue(c.pass(), c.claim() + ": " + c.measured());
         }
         assertEquals(4, result.charts().size());
+        assertEquals(4, result.heatMaps().size());
+        assertEquals(4 * 16 + 1, Files.readAllLines(tmp.resolve(SeliRegularizationPath.GRAM_CSV)).size());
         List<String> lines = Files.readAllLines(tmp.resolve(SeliRegularizationPath.CSV));
         assertEquals(String.join(",", SeliRegularizationPath.COLUMNS), lines.get(0));
         int perR = SeliRegularizationPath.lambdas(Reproduction.Profile.QUICK).length;
