@@ -389,6 +389,10 @@ public final class SeliDeepStep implements Reproduction {
             checks.add(new Check(at + ": neural collapse, NC1 falls during training (Fig. 13)", ">= " + (int) NC1_FALL + "x",
                     TidyCsv.fmt(nc1[0]) + " -> " + TidyCsv.fmt(last(d, "nc1_pinv")) + " (" + TidyCsv.fmt(fall) + "x)",
                     ">= " + (int) NC1_FALL + "x", fall >= NC1_FALL));
+            double zero = zeroErrorEpoch(d);
+            checks.add(new Check(at + ": the network reaches zero training error (Table 2; the paper's runs train past it)",
+                    "train accuracy 1", Double.isNaN(zero) ? "never (last " + TidyCsv.fmt(last(d, "train_acc")) + ")"
+                            : "first logged at epoch " + (long) zero, "exact", !Double.isNaN(zero)));
             if (spec.r() == 1) {
                 double dev = 0;
                 for (String q : List.of("classifier", "embedding", "logits")) {
@@ -400,7 +404,20 @@ public final class SeliDeepStep implements Reproduction {
             } else {
                 checks.add(new Check(at + ": classifiers closer to SELI than to the ETF (Figs. 2/6, Table of Sec. 5.3)",
                         "SELI < ETF", TidyCsv.fmt(sw) + " < " + TidyCsv.fmt(ew), "strict", sw < ew));
+                double sm = last(d, "dist_seli_embedding");
+                double em = last(d, "dist_etf_embedding");
+                checks.add(new Check(at + ": centred class means closer to SELI than to the ETF (Figs. 2/6)", "SELI < ETF",
+                        TidyCsv.fmt(sm) + " < " + TidyCsv.fmt(em), "strict", sm < em));
                 SeliGeometry seli = SeliGeometry.of(spec.sizes());
+                double rm = last(d, "norm_ratio_M");
+                double pm = seli.normRatioEmbeddings();
+                checks.add(new Check(at + ": ||mu_maj||/||mu_min|| moves from 1 (ETF) towards the SELI prediction (Fig. 14)",
+                        "SELI " + TidyCsv.fmt(pm) + " (ETF 1)", TidyCsv.fmt(rm), "|r - SELI| < |r - 1|",
+                        Math.abs(rm - pm) < Math.abs(rm - 1)));
+                double[] errors = testErrors(d, spec.sizes());
+                checks.add(new Check(at + ": balanced test error is higher on minority than on majority classes (Table 3)",
+                        "minority > majority", TidyCsv.fmt(errors[2]) + " % > " + TidyCsv.fmt(errors[1]) + " %", "strict",
+                        errors[2] > errors[1]));
                 double rw = last(d, "norm_ratio_W");
                 double pw = seli.normRatioClassifiers();
                 checks.add(new Check(at + ": ||w_maj||/||w_min|| moves from 1 (ETF) towards the SELI prediction (Fig. 7)",
