@@ -349,13 +349,11 @@ public final class SeliDeepStep implements Reproduction {
                 double predicted = "W".equals(q[0]) ? seli.normRatioClassifiers() : seli.normRatioEmbeddings();
                 if (spec.r() > 1) {
                     s.add(Series.markers(spec.name() + " measured", ep, d.column("norm_ratio_" + q[0]), c));
-                    s.add(Series.line(spec.name() + " SELI prediction", new double[] {ep[0], ep[ep.length - 1]},
-                            new double[] {predicted, predicted}, c));
+                    s.add(Series.line(spec.name() + " SELI prediction", ep, constant(ep.length, predicted), c));
                 }
             }
             if (all.length > 0) {
-                s.add(Series.line("ETF prediction (1)", new double[] {all[0], all[all.length - 1]}, new double[] {1, 1}, "#000000")
-                        .withDash(Series.Dash.DASHED));
+                s.add(Series.line("ETF prediction (1)", all, constant(all.length, 1), "#000000").withDash(Series.Dash.DASHED));
             }
             charts.add(Plots.lineChart("fig7-norm-ratio-" + q[0], "Fig. 7/14: norm ratio of " + q[1], "epoch", "ratio", false, s,
                     "Markers: measured mean over (majority, minority) pairs (App. G.1.4); solid: SELI prediction; dashed: ETF."
@@ -369,6 +367,13 @@ public final class SeliDeepStep implements Reproduction {
         charts.add(Plots.lineChart("fig13-nc1", "Fig. 13: NC1 = tr(Sigma_W Sigma_B^+)/K", "epoch", "NC1", true, nc1,
                 "Training set, class-balanced centring (docs/metrics.md)."));
         return charts;
+    }
+
+    /** A constant series over the logged epochs (drawn as a line on whatever x scale the chart chooses). */
+    private static double[] constant(int n, double value) {
+        double[] v = new double[n];
+        java.util.Arrays.fill(v, value);
+        return v;
     }
 
     private static String colour(int i) {

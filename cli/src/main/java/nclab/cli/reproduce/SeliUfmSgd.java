@@ -207,9 +207,20 @@ public final class SeliUfmSgd implements Reproduction {
         return new Result(charts(specs, data), checks(specs, data, lambdaSeli, profile), List.of(file, finalFile));
     }
 
-    /** The logged epochs (the solve run's first column is the optimiser step). */
+    /**
+     * The logged steps in (fractional) epochs: step / ⌈n/batch⌉ (the solve run's first column is the optimiser step;
+     * its integer {@code epoch} column would stack the early logs, several per epoch, at one x).
+     */
     static double[] epochs(RunData d) {
-        return d.column("epoch");
+        double[] step = d.x();
+        double[] whole = d.column("epoch");
+        // steps per epoch = ⌈n/batch⌉, read off the last row (logged at the end of the last epoch)
+        double n = step[step.length - 1] / whole[whole.length - 1];
+        double[] e = new double[step.length];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = step[i] / n;
+        }
+        return e;
     }
 
     private static double at(RunData d, String column, int row) {
@@ -318,7 +329,7 @@ public final class SeliUfmSgd implements Reproduction {
             double sm = last(d, "dist_seli_embedding");
             double em = last(d, "dist_etf_embedding");
             double[] ep = epochs(d);
-            String at = spec.name() + ", epoch " + (long) ep[ep.length - 1];
+            String at = spec.name() + ", epoch " + Math.round(ep[ep.length - 1]);
             switch (spec.variant()) {
                 case PLAIN -> {
                     if (spec.r() == 1) {
