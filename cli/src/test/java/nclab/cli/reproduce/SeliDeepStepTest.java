@@ -62,6 +62,14 @@ class SeliDeepStepTest {
         assertEquals(350, c.get("epochs"));
         assertEquals(false, c.get("bias"));
         assertEquals(List.of(120, 240), c.get("milestones"));
+        // every config of both profiles is a valid nclab train config
+        for (Reproduction.Profile p : Reproduction.Profile.values()) {
+            for (SeliDeepStep.RunSpec s : SeliDeepStep.runs(p)) {
+                Map<String, Object> m = new LinkedHashMap<>(SeliDeepStep.config(s, p));
+                m.put("out", tmp.resolve("unused").toString());
+                nclab.dl.train.TrainConfig.fromMap(m, "test " + s.name());
+            }
+        }
         // quick = configs/seli-quick.yaml except the STEP sizes
         Map<String, Object> q = SeliDeepStep.config(quick.get(1), Reproduction.Profile.QUICK);
         assertEquals(List.of(10, 10, 0.5, 50), q.get("step"));

@@ -66,6 +66,22 @@ class SeliUfmSgdTest {
     }
 
     @Test
+    void paperProfileConfigsAreValidSolveConfigs() {
+        List<SeliUfmSgd.RunSpec> paper = SeliUfmSgd.runs(Reproduction.Profile.PAPER);
+        assertEquals(List.of(1, 5, 10, 100, 10, 10), paper.stream().map(SeliUfmSgd.RunSpec::r).toList());
+        for (SeliUfmSgd.RunSpec s : paper) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(SeliUfmSgd.config(s, 100_000, 100));
+            m.put("out", tmp.resolve("unused").toString());
+            nclab.experiment.SolveConfig c = nclab.experiment.SolveConfig.fromMap(m, "test");
+            assertEquals(s.sizes(), c.classSizes());
+            if (s.variant() == SeliUfmSgd.Variant.PLAIN) {
+                // n about 400 (spec 000 §7.3)
+                assertTrue(Math.abs(s.sizes().total() - 400) <= 4, s.name());
+            }
+        }
+    }
+
+    @Test
     void checksFailOnWrongData() {
         // R = 1 spec paired with an imbalanced run: SELI and ETF distances differ, so "SELI = ETF" must fail;
         // a lambda-SELI distance far from 0 must fail the Fig. 9 check
