@@ -65,7 +65,7 @@ public final class SeliRegularizationPath implements Reproduction {
      */
     static final double GAP_TOLERANCE = 1e-8;
     /** Restarts of an uncertified solve from its own iterate. */
-    static final int RESTARTS = 3;
+    static final int RESTARTS = 10;
     /** Iteration budget per solve. */
     static final int MAX_ITERATIONS = NuclearNormCrossEntropy.DEFAULT_MAX_ITERATIONS;
     private static final String[] COLOURS = {"#7f7f7f", "#1f77b4", "#d62728"};
