@@ -12,7 +12,7 @@ public final class Catalogue {
     public static List<Reproduction> all() {
         return List.of(
                 // seed 000
-                new SeliGeometryVsR(),
+                new SeliGeometryVsR(), new SeliRegularizationPath(), new SeliUfmSgd(), new SeliDeepStep(),
                 // seed 002
                 new DeepUfmDncVsLowRank(), new DeepUfmPrevalence(), new DeepUfmRelu(), new DeepUfmNetworkHead(),
                 // seed 003
