@@ -3,7 +3,8 @@ package nclab.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import nclab.data.ClassSizes;
@@ -23,25 +24,28 @@ import picocli.CommandLine.Option;
  * {@code nclab demo}: a short tour. (1) The SELI geometry of a STEP-imbalanced example (k = 4, R = 10,
  * ρ = 1/2); (2) one line per model of what its theory predicts on a paper's example; (3) a synthetic
  * dataset that realises the SELI geometry with noise, written as {@code .npy} files and analysed as a
- * user's network output would be; (4) every {@code nclab reproduce} id with its checks and report; (5) unless
- * {@code --quick}, {@code configs/seli-quick.yaml}'s training on real Fashion-MNIST and its report. Exit 0, or 5
- * when a reproduction's check fails.
+ * user's network output would be; (4) the {@code nclab reproduce} ids of closed forms and solved models, at least
+ * one per paper ({@link #SOLVED_IDS}); (5) unless {@code --quick}, one reproduction per paper that trains networks
+ * on real Fashion-MNIST ({@link #NETWORK_IDS}); then a summary (id, paper, pass, seconds, report). Every
+ * reproduction runs in its quick profile; finished runs under {@code --out} are reused and killed ones resumed, so
+ * a second demo is fast. Exit 0, or 5 when a reproduction's check fails.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"A tour: SELI theory, every model's prediction, an analysis of generated features, the paper figures",
-            "of nclab reproduce with their checks, and a real network trained on imbalanced Fashion-MNIST (about a minute)."})
+            "of all five papers recomputed with their checks, and real networks trained on imbalanced Fashion-MNIST",
+            "(about 10 minutes on 2 cores; --quick: about a minute)."})
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/demo",
-            description = "where the generated .npy files go (default: ${DEFAULT-VALUE})")
+            description = "where the generated .npy files and the reproductions go (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the generated data (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--quick", description = "skip the deep-network step (seconds instead of about a minute)")
+    @Option(names = "--quick", description = "skip step 5, the networks (about a minute instead of about ten)")
     boolean quick;
 
     @Override
@@ -76,62 +80,57 @@ final class DemoCommand implements Callable<Integer> {
         o.print(AnalysisText.of(analysis));
         o.println();
 
-        o.println("== 4. Paper figures recomputed, with checks (nclab reproduce) ==");
         PrintWriter err = spec.commandLine().getErr();
-        int failed = 0;
-        for (String id : Catalogue.ids(Catalogue.all())) {
-            Path dir = out.resolve("reproduce").resolve(id);
-            o.println("   nclab reproduce " + id + " --out " + dir);
-            int code = Main.execute(new String[] {"reproduce", id, "--out", dir.toString()}, o, err);
-            failed += code == 0 ? 0 : 1;
-        }
+        o.println("== 4. Paper figures recomputed from closed forms and solved models, with checks (nclab reproduce) ==");
+        List<Outcome> outcomes = new ArrayList<>(reproduce(SOLVED_IDS, o, err));
         o.println();
         if (quick) {
             o.println("(--quick: the deep-network step is skipped)");
-            return failed == 0 ? 0 : ReportCommand.CHECK_FAILED;
-        }
-
-        o.println("== 5. A real network on imbalanced Fashion-MNIST, measured against SELI and ETF (about a minute) ==");
-        Path train = out.resolve("train-seli-quick");
-        if (Files.exists(train.resolve("summary.json"))) {
-            o.println("   (already trained in " + train + "; delete it to train again)");
         } else {
-            if (Files.exists(train)) {
-                o.println("   " + train + " holds an unfinished run: continuing it");
-            }
-            String[] args = Files.exists(train.resolve("config.yaml"))
-                    ? new String[] {"train", "--resume", train.toString()}
-                    : concat(new String[] {"train"}, SELI_QUICK, new String[] {"--out", train.toString()});
-            o.println("   nclab " + String.join(" ", args));
-            int code = Main.execute(args, o, err);
-            if (code != 0) {
-                o.println("   the training step did not complete (exit " + code + "); the rest of the demo stands");
-                return code;
-            }
+            o.println("== 5. Real networks trained on imbalanced Fashion-MNIST against each paper's prediction (a few minutes) ==");
+            outcomes.addAll(reproduce(NETWORK_IDS, o, err));
+            o.println();
         }
-        Map<String, String> first = MetricsRows.first(train.resolve("metrics.csv"));
-        Map<String, String> last = MetricsRows.last(train.resolve("metrics.csv"));
-        o.printf("   NC1 %s -> %s; distance of the classifiers to SELI %s vs ETF %s; of the class means %s vs %s%n",
-                fmt(first, "nc1_pinv"), fmt(last, "nc1_pinv"), fmt(last, "dist_seli_classifier"),
-                fmt(last, "dist_etf_classifier"), fmt(last, "dist_seli_embedding"), fmt(last, "dist_etf_embedding"));
-        Main.execute(new String[] {"report", train.toString()}, o, err);
-        o.println();
-        o.println("Reports: " + out.resolve("reproduce") + "/*/report.html and " + train.resolve("report.html"));
+        o.println("== Summary ==");
+        for (Outcome r : outcomes) {
+            o.printf("   %-30s seed %s  %-7s %5.0f s  %s%n", r.id(), paper(r.id()), r.code() == 0 ? "PASS" : "exit " + r.code(),
+                    r.seconds(), r.report());
+        }
+        long failed = outcomes.stream().filter(r -> r.code() != 0).count();
+        o.println(failed == 0 ? "Every check passed. Open the report.html files above in a browser."
+                : failed + " reproduction(s) did not pass; their report.html says which check failed.");
         return failed == 0 ? 0 : ReportCommand.CHECK_FAILED;
     }
 
-    /** The flags of configs/seli-quick.yaml (the demo must not depend on the working directory). */
-    static final String[] SELI_QUICK = {"--dataset", "fashion-mnist", "--step", "10,10,0.5,50", "--test-per-class", "300",
-        "--model", "mlp", "--depth", "4", "--width", "512", "--no-bias", "--optimizer", "sgd", "--lr", "0.05",
-        "--momentum", "0.9", "--weight-decay", "0", "--lambda-w", "5e-4", "--lambda-h", "5e-4", "--epochs", "120",
-        "--milestones", "80,105", "--batch", "128", "--seed", "1", "--log-points", "8"};
+    /**
+     * The reproductions of step 4, one or more per paper, each a few seconds to about a minute: closed forms and
+     * models solved in this process.
+     */
+    static final List<String> SOLVED_IDS = List.of("seli-geometry-vs-r", "seli-regularization-path", "seli-ufm-sgd",
+            "relu-ufm-vs-theorem1", "lpm-minority-cosine-vs-r", "lext-gd-vs-theorems");
 
-    private static String fmt(Map<String, String> row, String key) {
-        String v = row.get(key);
-        return v == null ? "?" : String.format("%.3f", Double.parseDouble(v));
+    /** The reproductions of step 5: networks on real Fashion-MNIST (and seed 002's solved DNC vs low-rank runs). */
+    static final List<String> NETWORK_IDS = List.of("seli-deep-step", "relu-ufm-mlp", "deep-ufm-dnc-vs-low-rank",
+            "deep-ufm-network-head", "lpm-deep-minority-collapse", "lext-network-head");
+
+    /** How one reproduction of the demo ended. */
+    record Outcome(String id, int code, double seconds, Path report) {
     }
 
-    private static String[] concat(String[]... parts) {
-        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    private List<Outcome> reproduce(List<String> ids, PrintWriter o, PrintWriter err) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (String id : ids) {
+            Path dir = out.resolve("reproduce").resolve(id);
+            o.println("   nclab reproduce " + id + " --out " + dir);
+            long start = System.nanoTime();
+            int code = Main.execute(new String[] {"reproduce", id, "--out", dir.toString()}, o, err);
+            o.flush();
+            outcomes.add(new Outcome(id, code, (System.nanoTime() - start) / 1e9, dir.resolve("report.html")));
+        }
+        return outcomes;
+    }
+
+    private static String paper(String id) {
+        return Catalogue.find(Catalogue.all(), id).map(r -> r.paper()).orElse("?");
     }
 }

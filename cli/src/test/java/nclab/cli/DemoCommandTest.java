@@ -21,10 +21,20 @@ class DemoCommandTest {
         assertTrue(Files.exists(dir.resolve("features.npy")));
         assertTrue(Files.exists(dir.resolve("labels.npy")));
         assertTrue(Files.exists(dir.resolve("weights.npy")));
-        for (String id : new String[] {"seli-geometry-vs-r", "lpm-minority-cosine-vs-r"}) {
+        java.util.Set<String> papers = new java.util.TreeSet<>();
+        for (String id : DemoCommand.SOLVED_IDS) {
             assertTrue(Files.exists(dir.resolve("reproduce").resolve(id).resolve("report.html")), id);
+            papers.add(nclab.cli.reproduce.Catalogue.find(nclab.cli.reproduce.Catalogue.all(), id).orElseThrow().paper());
         }
         assertTrue(run.out().contains("10 of 10 checks passed"), run.out());
+        assertTrue(run.out().contains("Every check passed."), run.out());
+        java.util.Set<String> networkPapers = new java.util.TreeSet<>();
+        for (String id : DemoCommand.NETWORK_IDS) {
+            networkPapers.add(nclab.cli.reproduce.Catalogue.find(nclab.cli.reproduce.Catalogue.all(), id).orElseThrow().paper());
+        }
+        papers.addAll(networkPapers);
+        assertEquals(java.util.Set.of("000", "001", "002", "003", "004"), papers, "the demo covers all five papers");
+        assertEquals(java.util.Set.of("000", "001", "002", "003", "004"), networkPapers, "a network or solved run per paper");
         assertTrue(run.out().contains("(--quick: the deep-network step is skipped)"), run.out());
     }
 }
