@@ -10,7 +10,7 @@ public final class Catalogue {
 
     /** All reproductions. */
     public static List<Reproduction> all() {
-        return List.of(new SeliGeometryVsR(), new LpmMinorityCosineVsR(), new LextGdVsTheorems());
+        return List.of(new SeliGeometryVsR(), new LpmMinorityCosineVsR(), new LextGdVsTheorems(), new LextThresholds());
     }
 
     /** Their ids. */
