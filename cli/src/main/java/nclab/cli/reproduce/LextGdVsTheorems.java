@@ -96,10 +96,14 @@ public final class LextGdVsTheorems implements Reproduction {
 
     @Override
     public Result run(Profile profile, Path outDir) {
-        double[] rs = ratios(profile);
+        return run(outDir, ratios(profile), LAYERS, steps(profile));
+    }
+
+    /** The run for given R values (the first must be 1 for the balanced check), layer counts and GD steps. */
+    Result run(Path outDir, double[] rs, int[] layerCounts, long steps) {
         TidyCsv csv = new TidyCsv(columns());
         List<Check> checks = new ArrayList<>();
-        for (int layers : LAYERS) {
+        for (int layers : layerCounts) {
             for (boolean bias : new boolean[] {true, false}) {
                 double worstF = 0;
                 double worstSv = 0;
@@ -111,7 +115,7 @@ public final class LextGdVsTheorems implements Reproduction {
                 for (double r : rs) {
                     ClassSizes sizes = sizes(r);
                     LExtendedGeometry g = LExtendedGeometry.of(sizes, layers, LAMBDA, LAMBDA, bias);
-                    var cfg = LextSolvedRun.config(sizes, layers, bias, LAMBDA, LAMBDA, D, lr(layers), steps(profile), 1);
+                    var cfg = LextSolvedRun.config(sizes, layers, bias, LAMBDA, LAMBDA, D, lr(layers), steps, 1);
                     LextSolvedRun m = LextSolvedRun.solve(cfg, outDir.resolve("runs").resolve(runName(layers, bias, r)));
                     double relF = Math.abs(m.objective() - g.objective()) / g.objective();
                     double sv = Math.max(LextSolvedRun.maxAbsDiff(m.productSv(), sorted(g.productSingularValues())),
@@ -165,9 +169,9 @@ public final class LextGdVsTheorems implements Reproduction {
             }
         }
         Path file = csv.write(outDir.resolve(CSV));
-        TidyCsv theory = theoryCurves(rs[rs.length - 1]);
+        TidyCsv theory = theoryCurves(rs[rs.length - 1], layerCounts);
         Path theoryFile = theory.write(outDir.resolve(THEORY_CSV));
-        return new Result(charts(csv, theory), checks, List.of(file, theoryFile));
+        return new Result(charts(csv, theory, layerCounts), checks, List.of(file, theoryFile));
     }
 
     static String runName(int layers, boolean bias, double r) {
@@ -201,7 +205,7 @@ public final class LextGdVsTheorems implements Reproduction {
     }
 
     /** Closed forms on a fine log grid of R (theory lines). */
-    static TidyCsv theoryCurves(double rMax) {
+    static TidyCsv theoryCurves(double rMax, int[] layerCounts) {
         List<String> cols = new ArrayList<>(List.of("L", "bias", "R", "f_star"));
         for (String q : List.of("svA", "svE")) {
             for (int k = 1; k <= K; k++) {
@@ -210,7 +214,7 @@ public final class LextGdVsTheorems implements Reproduction {
         }
         TidyCsv t = new TidyCsv(cols);
         double[] grid = TidyCsv.logGrid(1, rMax, 60);
-        for (int layers : LAYERS) {
+        for (int layers : layerCounts) {
             for (boolean bias : new boolean[] {true, false}) {
                 for (double r : grid) {
                     LExtendedGeometry g = LExtendedGeometry.of(sizes(r), layers, LAMBDA, LAMBDA, bias);
@@ -240,10 +244,10 @@ public final class LextGdVsTheorems implements Reproduction {
                 .mapToDouble(i -> v[i]).toArray();
     }
 
-    static List<LineChart> charts(TidyCsv solved, TidyCsv theory) {
+    static List<LineChart> charts(TidyCsv solved, TidyCsv theory, int[] layerCounts) {
         List<LineChart> charts = new ArrayList<>();
         for (String q : List.of("svA", "svE")) {
-            for (int layers : LAYERS) {
+            for (int layers : layerCounts) {
                 List<Series> series = new ArrayList<>();
                 for (boolean bias : new boolean[] {true, false}) {
                     double[] rt = select(theory, "R", layers, bias);
@@ -266,7 +270,7 @@ public final class LextGdVsTheorems implements Reproduction {
             }
         }
         List<Series> f = new ArrayList<>();
-        for (int layers : LAYERS) {
+        for (int layers : layerCounts) {
             for (boolean bias : new boolean[] {true, false}) {
                 String colour = COLOURS[layers - 1];
                 Series line = Series.line("L=" + layers + (bias ? " bias" : " no bias") + " f*", select(theory, "R", layers, bias),

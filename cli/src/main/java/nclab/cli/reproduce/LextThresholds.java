@@ -115,20 +115,25 @@ public final class LextThresholds implements Reproduction {
 
     @Override
     public Result run(Profile profile, Path outDir) {
+        return run(outDir, scales(profile), LAYERS, steps(profile), seeds(profile));
+    }
+
+    /** The run for given scales t (must include {@link #BELOW} and {@link #ABOVE}), layer counts, GD steps and seeds. */
+    Result run(Path outDir, double[] ts, int[] layerCounts, long steps, int seeds) {
         TidyCsv csv = new TidyCsv(List.of("L", "bias", "t", "lambda", "seed", "swept_gd", "swept_pred", "f_gd", "f_star",
                 "mean_norm_gd", "mean_norm_pred"));
         List<Check> checks = new ArrayList<>();
         for (boolean bias : new boolean[] {true, false}) {
-            for (int layers : LAYERS) {
+            for (int layers : layerCounts) {
                 double[] below = null;
                 double[] above = null;
-                for (double t : scales(profile)) {
+                for (double t : ts) {
                     LExtendedGeometry g = geometry(layers, bias, t);
                     double lambda = g.lambdaH();
                     LextSolvedRun best = null;
                     long bestSeed = 0;
-                    for (long seed = 1; seed <= seeds(profile); seed++) {
-                        var cfg = LextSolvedRun.config(g.sizes(), layers, bias, lambda, lambda, D, lr(layers), steps(profile), seed);
+                    for (long seed = 1; seed <= seeds; seed++) {
+                        var cfg = LextSolvedRun.config(g.sizes(), layers, bias, lambda, lambda, D, lr(layers), steps, seed);
                         LextSolvedRun m = LextSolvedRun.solve(cfg, outDir.resolve("runs")
                                 .resolve((bias ? "bias" : "nobias") + "-L" + layers + "-t" + TidyCsv.fmt(t).replaceAll("0+$", "")
                                         + "-seed" + seed));
@@ -155,9 +160,9 @@ public final class LextThresholds implements Reproduction {
             }
         }
         Path file = csv.write(outDir.resolve(CSV));
-        TidyCsv theory = theoryCurves();
+        TidyCsv theory = theoryCurves(layerCounts);
         Path theoryFile = theory.write(outDir.resolve(THEORY_CSV));
-        return new Result(charts(csv, theory), checks, List.of(file, theoryFile));
+        return new Result(charts(csv, theory, layerCounts), checks, List.of(file, theoryFile));
     }
 
     /** With a bias: the second singular value of A; without: the norm of the smallest class's classifier (row 4 of A). */
@@ -189,10 +194,10 @@ public final class LextThresholds implements Reproduction {
     }
 
     /** Closed forms on a fine grid of t (the jump for L ≥ 2 shows as a vertical step). */
-    static TidyCsv theoryCurves() {
+    static TidyCsv theoryCurves(int[] layerCounts) {
         TidyCsv t = new TidyCsv(List.of("L", "bias", "t", "swept_pred", "x"));
         for (boolean bias : new boolean[] {true, false}) {
-            for (int layers : LAYERS) {
+            for (int layers : layerCounts) {
                 for (int i = 0; i <= 240; i++) {
                     double s = 0.25 + i * (1.6 - 0.25) / 240;
                     LExtendedGeometry g = geometry(layers, bias, s);
@@ -211,11 +216,11 @@ public final class LextThresholds implements Reproduction {
                 .mapToDouble(i -> v[i]).toArray();
     }
 
-    static List<LineChart> charts(TidyCsv solved, TidyCsv theory) {
+    static List<LineChart> charts(TidyCsv solved, TidyCsv theory, int[] layerCounts) {
         List<LineChart> charts = new ArrayList<>();
         for (boolean bias : new boolean[] {true, false}) {
             List<Series> series = new ArrayList<>();
-            for (int layers : LAYERS) {
+            for (int layers : layerCounts) {
                 String c = COLOURS[layers - 1];
                 series.add(Series.line("L=" + layers + " theory", select(theory, "t", layers, bias),
                         select(theory, "swept_pred", layers, bias), c));
