@@ -10,7 +10,8 @@ public final class Catalogue {
 
     /** All reproductions. */
     public static List<Reproduction> all() {
-        return List.of(new SeliGeometryVsR(), new LpmMinorityCosineVsR(), new LextGdVsTheorems(), new LextThresholds());
+        return List.of(new SeliGeometryVsR(), new LpmMinorityCosineVsR(), new LextGdVsTheorems(), new LextThresholds(),
+                new LextNetworkHead());
     }
 
     /** Their ids. */
