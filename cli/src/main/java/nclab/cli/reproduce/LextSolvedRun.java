@@ -81,7 +81,7 @@ record LextSolvedRun(ClassSizes sizes, int layers, boolean bias, double objectiv
             a = Linalg.multiply(w, a);
         }
         double[][] h = npz.get("H").toMatrix();
-        double[] b = bias ? npz.get("b").toVector() : new double[k];
+        double[] b = bias ? flat(npz.get("b")) : new double[k];
         int d = h[0].length;
         // class means (rows), in class order
         double[][] means = new double[k][d];
@@ -136,6 +136,14 @@ record LextSolvedRun(ClassSizes sizes, int layers, boolean bias, double objectiv
         return new LextSolvedRun(sizes, layers, bias, f, loggedLoss, padded(Linalg.singularValues(a), k),
                 padded(Linalg.singularValues(et), k), padded(Linalg.singularValues(ae), k), b, hgNorm, within,
                 Linalg.array(Linalg.multiplyTransB(a, a)), Linalg.array(Linalg.multiplyTransB(m, m)));
+    }
+
+    /** A K-vector stored as K×1 (the solver's layout) or as a 1-D array. */
+    private static double[] flat(NpyArray a) {
+        if (a.rank() == 1) {
+            return a.toVector();
+        }
+        return java.util.Arrays.stream(a.toMatrix()).flatMapToDouble(java.util.Arrays::stream).toArray();
     }
 
     private static double sq(DMatrixRMaj m) {
