@@ -65,7 +65,7 @@ public final class LextGdVsTheorems implements Reproduction {
     }
 
     static long steps(Profile profile) {
-        return profile == Profile.QUICK ? 5000 : 20000;
+        return profile == Profile.QUICK ? 8000 : 20000;
     }
 
     /** GD step: 1.0 for L = 1 (the b-Hessian is I, so lr < 2), 0.5 for L ≥ 2 (spec 004 §2.10). */

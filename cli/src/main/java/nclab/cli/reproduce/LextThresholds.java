@@ -74,7 +74,7 @@ public final class LextThresholds implements Reproduction {
     }
 
     static long steps(Profile profile) {
-        return profile == Profile.QUICK ? 6000 : 30000;
+        return profile == Profile.QUICK ? 8000 : 30000;
     }
 
     static int seeds(Profile profile) {

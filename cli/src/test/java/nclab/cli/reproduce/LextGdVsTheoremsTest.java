@@ -23,7 +23,7 @@ class LextGdVsTheoremsTest {
     void measuredObjectiveEqualsTheSolversLossAndTheClosedForm() {
         ClassSizes sizes = LextGdVsTheorems.sizes(5);
         assertEquals(List.of(200, 116, 68, 40), java.util.Arrays.stream(sizes.counts()).boxed().toList());
-        var cfg = LextSolvedRun.config(sizes, 2, true, 5e-3, 5e-3, 64, 0.5, 3000, 1);
+        var cfg = LextSolvedRun.config(sizes, 2, true, 5e-3, 5e-3, 64, 0.5, 8000, 1);
         LextSolvedRun m = LextSolvedRun.solve(cfg, tmp.resolve("run"));
         assertTrue(Files.isRegularFile(tmp.resolve("run/summary.json")));
         // two independent evaluations of eq. (4.3): the solver's logged loss and LextSolvedRun's re-evaluation
@@ -42,7 +42,7 @@ class LextGdVsTheoremsTest {
 
     @Test
     void convergedRunsPassEveryCheckAndWriteTidyCsvs() throws Exception {
-        var result = new LextGdVsTheorems().run(tmp.resolve("ok"), new double[] {1, 4}, new int[] {1}, 3000);
+        var result = new LextGdVsTheorems().run(tmp.resolve("ok"), new double[] {1, 4}, new int[] {1}, 6000);
         assertEquals(8, result.checks().size());
         for (Check c : result.checks()) {
             assertTrue(c.pass(), c.claim() + ": " + c.measured());
@@ -67,7 +67,7 @@ class LextGdVsTheoremsTest {
     @Test
     void balancedCheckFailsWithoutAnRatioOfOne() {
         // no R = 1 among the ratios: the balanced check has nothing to measure and must not pass
-        var result = new LextGdVsTheorems().run(tmp.resolve("nobal"), new double[] {4}, new int[] {1}, 3000);
+        var result = new LextGdVsTheorems().run(tmp.resolve("nobal"), new double[] {4}, new int[] {1}, 6000);
         assertFalse(result.checks().get(3).pass());
         assertTrue(result.checks().get(0).pass());
     }
