@@ -54,12 +54,23 @@ class LextNetworkHeadTest {
 
     @Test
     void decisiveChecksFailWhenNothingCollapses() {
-        assertTrue(LextNetworkHead.decisiveChecks("t", 0.8, 0.02, 5.0, 0.1, 0.01, 1e-3).stream().allMatch(Check::pass));
-        List<Check> stuck = LextNetworkHead.decisiveChecks("t", 0.8, 0.5, 5.0, 4.0, 0.3, 0.2);
+        assertTrue(LextNetworkHead.decisiveChecks("t", 1.4, 0.3, 5.0, 0.01).stream().allMatch(Check::pass));
+        List<Check> stuck = LextNetworkHead.decisiveChecks("t", 1.4, 0.6, 5.0, 0.2);
         assertFalse(stuck.get(0).pass());
         assertFalse(stuck.get(1).pass());
-        assertFalse(stuck.get(2).pass());
         // small but not fallen by the factor (it started small): fails
-        assertFalse(LextNetworkHead.decisiveChecks("t", 0.09, 0.05, 5.0, 0.1, 0.01, 0).get(0).pass());
+        assertFalse(LextNetworkHead.decisiveChecks("t", 0.5, 0.35, 5.0, 0.01).get(0).pass());
+    }
+
+    @Test
+    void equalNormMeansGiveTheBalancedSpectrum() {
+        // balanced sizes: the centred simplex has K-1 equal singular values and one zero
+        double[] r = LextNetworkHead.equalNormRatios(ClassSizes.balanced(4, 10));
+        assertEquals(1, r[1], 1e-12);
+        assertEquals(1, r[2], 1e-12);
+        assertEquals(0, r[3], 1e-12);
+        // imbalanced: the spectrum spreads (python/numpy reference for the paper's CIFAR sizes: 0.4472 for k = 9)
+        double[] c = LextNetworkHead.equalNormRatios(ClassSizes.of(LextNetworkHead.SIZES));
+        assertEquals(0.4472, c[8], 1e-4);
     }
 }
