@@ -50,7 +50,7 @@ class LextGdVsTheoremsTest {
         List<String> lines = Files.readAllLines(tmp.resolve("ok").resolve(LextGdVsTheorems.CSV));
         assertEquals(String.join(",", LextGdVsTheorems.columns()), lines.get(0));
         assertEquals(1 + 4, lines.size());
-        assertEquals(7, result.charts().size());
+        assertEquals(3, result.charts().size()); // sv(A), sv(E) for the one L, and f*
         assertTrue(Files.isDirectory(tmp.resolve("ok/runs/L1-bias-R4")), "run directories under runs/");
     }
 
