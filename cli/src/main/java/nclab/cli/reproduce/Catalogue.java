@@ -16,7 +16,9 @@ public final class Catalogue {
                 // seed 002
                 new DeepUfmDncVsLowRank(), new DeepUfmPrevalence(), new DeepUfmRelu(), new DeepUfmNetworkHead(),
                 // seed 003
-                new LpmMinorityCosineVsR(), new LpmDeepMinorityCollapse(), new LpmTestAccuracy(), new LpmOversampling());
+                new LpmMinorityCosineVsR(), new LpmDeepMinorityCollapse(), new LpmTestAccuracy(), new LpmOversampling(),
+                // seed 004
+                new LextGdVsTheorems(), new LextThresholds(), new LextNetworkHead());
     }
 
     /** Their ids. */
