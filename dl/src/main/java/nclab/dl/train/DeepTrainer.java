@@ -224,9 +224,12 @@ public final class DeepTrainer {
         FeaturePass train = FeaturePass.run(net, data.train(), data.normalization(), manager, config.headLayers() > 0);
         FeaturePass test = FeaturePass.run(net, data.test(), data.normalization(), manager, false);
         boolean ridge = config.lambdaH() > 0 && config.classifierDecay() > 0;
+        // The training loss adds (λ_h/2)·mean_i ‖h_i‖², i.e. (λ_h/N)/2·‖H‖_F² over the whole set, while the UFMs of
+        // seeds 001 and 004 penalise (λ_H/2)·‖H‖_F²: their λ_H is λ_h/N.
+        double ufmLambdaH = config.lambdaH() / data.sizes().total();
         row.putAll(EpochMetrics.columns(train, data.train().labels(), test, data.test().labels(), data.sizes(),
                 net.classifierWeights(), net.classifierBias(), net.headWeights(),
-                ridge ? config.classifierDecay() : null, ridge ? config.lambdaH() : null));
+                ridge ? config.classifierDecay() : null, ridge ? ufmLambdaH : null));
         row.put("seconds_train", trainSeconds);
         row.put("seconds_metrics", metricSeconds);
         return row;
