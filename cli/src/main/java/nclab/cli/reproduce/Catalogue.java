@@ -10,7 +10,7 @@ public final class Catalogue {
 
     /** All reproductions. */
     public static List<Reproduction> all() {
-        return List.of(new SeliGeometryVsR(), new LpmMinorityCosineVsR());
+        return List.of(new SeliGeometryVsR(), new LpmMinorityCosineVsR(), new ReluUfmVsTheorem1(), new ReluUfmMlp());
     }
 
     /** Their ids. */
