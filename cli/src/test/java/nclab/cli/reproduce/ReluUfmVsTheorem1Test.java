@@ -95,9 +95,9 @@ class ReluUfmVsTheorem1Test {
 
     @Test
     void aSpuriousStationaryPointFromASmallInitialisationFailsTheChecks() {
-        // pitfalls.md: from init scale 0.1 the minority means of P1 stay at 0
+        // pitfalls.md: from init scale 0.1 (plain GD, d = 8) the minority means of P1 stay at 0
         ReluUfmVsTheorem1.Point p1 = ReluUfmVsTheorem1.POINTS.get(0);
-        Map<String, Object> config = new LinkedHashMap<>(ReluUfmVsTheorem1.solveConfig(p1.classSizes(), p1.d(), 1e-3, 1e-3, 60_000));
+        Map<String, Object> config = new LinkedHashMap<>(ReluUfmVsTheorem1.solveConfig(p1.classSizes(), 8, 1e-3, 1e-3, 60_000, 0));
         config.put("init_scale", 0.1);
         Path dir = tmp.resolve("stuck");
         ReproRuns.solve(config, dir);
@@ -117,7 +117,7 @@ class ReluUfmVsTheorem1Test {
         for (double r : ReluUfmVsTheorem1.QUICK_R) {
             ClassSizes sizes = ReluUfmVsTheorem1.sweepSizes((int) Math.round(r * 10));
             ReluUfmGeometry below = ReluUfmGeometry.of(ReluUfmVsTheorem1.sweepSizes(35), 0.05, 0.015);
-            fake.put(r, ReluUfmSolution.of(sizes, below.classifier(8), features(sizes, below.classMeans(8), 1), 0.05, 0.015));
+            fake.put(r, ReluUfmSolution.of(sizes, below.classifier(4), features(sizes, below.classMeans(4), 1), 0.05, 0.015));
         }
         List<Check> checks = ReluUfmVsTheorem1.sweepChecks(fake);
         assertTrue(checks.get(0).pass(), describe(checks));
