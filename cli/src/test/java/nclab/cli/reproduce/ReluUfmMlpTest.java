@@ -91,7 +91,7 @@ class ReluUfmMlpTest {
         assertEquals(0, f.nc3(), 1e-9);
         assertEquals(0, f.minFeature());
         assertEquals(0, ReluUfmMlp.Final.distance(f.normalisedGram(), f.predictedGram()), 1e-12);
-        RunData run = fakeRun(new double[] {5, 0.1}, f);
+        RunData run = fakeRun(new double[] {5, f.nc1()}, f);
         List<Check> checks = ReluUfmMlp.checks(run, f);
         assertTrue(checks.stream().allMatch(Check::pass), describe(checks));
     }
@@ -144,7 +144,11 @@ class ReluUfmMlpTest {
         assertFalse(checks.get(3).pass(), describe(checks)); // equal norms: ratio 1
         assertFalse(checks.get(4).pass(), describe(checks));
         // metrics columns that disagree with the files
-        RunData wrong = fakeRun(new double[] {1.0, f.nc1() * 1.01}, f);
+        RunData right = fakeRun(new double[] {1.0, f.nc1()}, f);
+        assertTrue(ReluUfmMlp.checks(right, f).get(5).pass());
+        Map<String, double[]> columns = new LinkedHashMap<>(right.columns());
+        columns.put("relu_nc2", new double[] {1, f.nc2() * 1.01});
+        RunData wrong = new RunData(Path.of("fake"), "train", Map.of(), Map.of(), Map.of(), columns);
         assertFalse(ReluUfmMlp.checks(wrong, f).get(5).pass());
     }
 
