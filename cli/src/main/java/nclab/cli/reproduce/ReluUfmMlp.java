@@ -24,7 +24,7 @@ import nclab.theory.ReluUfmGeometry;
  * Seed 001 (Dang et al. 2024) Sec. 5.2, Figs. 1 and 3: a 6-layer ReLU MLP without classifier bias trained with
  * cross-entropy, classifier decay λ_W and feature decay λ_H on an imbalanced subset with sizes
  * [100, 100, 200, 200, 300, 300, 400, 400, 500, 500], via {@code nclab train} (quick: real Fashion-MNIST, width
- * 256, 80 epochs; paper: CIFAR-10, width 1024, 4000 epochs).
+ * 256, 150 epochs; paper: CIFAR-10, width 1024, 4000 epochs).
  *
  * <p>Plotted: the paper's metrics of Sec. 5.1 against epochs, NC1 = (1/K) tr(Σ_W Σ_B⁺) (eq. 19, Σ_B about the
  * sample-weighted global mean of Sec. 3: column {@code nc1_pinv_weighted}), NC2 = ‖W/‖W‖ − W_t/‖W_t‖‖_F with
@@ -89,8 +89,8 @@ public final class ReluUfmMlp implements Reproduction {
         c.put("weight_decay", 0);
         c.put("lambda_w", LAMBDA_W);
         c.put("lambda_h", LAMBDA_H);
-        c.put("epochs", quick ? 80 : 4000);
-        c.put("milestones", List.of(quick ? 60 : 2000));
+        c.put("epochs", quick ? 150 : 4000);
+        c.put("milestones", List.of(quick ? 100 : 2000));
         c.put("batch", 32);
         c.put("seed", 1);
         c.put("log_points", quick ? 16 : 40);
@@ -101,7 +101,7 @@ public final class ReluUfmMlp implements Reproduction {
     public Map<String, Object> settings(Profile profile) {
         Map<String, Object> s = commonSettings(profile);
         s.put("train_config", trainConfig(profile));
-        s.put("source", profile == Profile.QUICK ? "configs/relu-ufm-quick.yaml with 80 epochs (lr /10 at 60) instead of 150 (100) to fit the quick budget, log_points 16"
+        s.put("source", profile == Profile.QUICK ? "configs/relu-ufm-quick.yaml (150 epochs, lr /10 at 100), log_points 16 instead of 8"
                 : "configs/relu-ufm.yaml (the paper's Sec. 5.2 setting; CIFAR-10 binary batches in data_dir)");
         s.put("dataset_note", "the paper uses CIFAR-10; quick uses real Fashion-MNIST (no CIFAR-10 here), class c gets SIZES[c]");
         s.put("NC1", "eq. 19, (1/K) tr(Sigma_W Sigma_B^+), Sigma_W /N, Sigma_B /K about the sample-weighted global mean (Sec. 3;"
