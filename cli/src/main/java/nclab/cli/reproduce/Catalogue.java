@@ -13,6 +13,8 @@ public final class Catalogue {
         return List.of(
                 // seed 000
                 new SeliGeometryVsR(), new SeliRegularizationPath(), new SeliUfmSgd(), new SeliDeepStep(),
+                // seed 001
+                new ReluUfmVsTheorem1(), new ReluUfmMlp(),
                 // seed 002
                 new DeepUfmDncVsLowRank(), new DeepUfmPrevalence(), new DeepUfmRelu(), new DeepUfmNetworkHead(),
                 // seed 003
