@@ -38,6 +38,14 @@ public final class ReluUfmMlp implements Reproduction {
     static final int[] SIZES = {100, 100, 200, 200, 300, 300, 400, 400, 500, 500};
     static final double LAMBDA_W = 1e-4;
     static final double LAMBDA_H = 1e-5;
+
+    /**
+     * Theorem 1's λ_H for this run: nclab train adds (λ_h/2)·mean_i ‖h_i‖², which is the UFM penalty (λ_H/2)·‖H‖_F²
+     * with λ_H = λ_h/N (the same conversion the train metrics use).
+     */
+    static double ufmLambdaH() {
+        return LAMBDA_H / ClassSizes.of(SIZES).total();
+    }
     static final String CURVES_CSV = "relu_ufm_mlp_curves.csv";
     static final String GRAM_CSV = "relu_ufm_mlp_gram.csv";
     static final List<String> CURVE_COLUMNS = List.of("epoch", "NC1", "NC2", "NC3", "dist_relu_ufm_classifier",
@@ -110,7 +118,8 @@ public final class ReluUfmMlp implements Reproduction {
         s.put("gram", "uncentred class means H-bar^T H-bar of the final features (features.npy), divided by its largest entry;"
                 + " prediction diag(||h_k||^2) of eq. 9 likewise");
         s.put("lambda_note", "lambda_h is the per-sample (batch-mean) feature decay of nclab train; Theorem 1 is evaluated at"
-                + " (lambda_w, lambda_h) as given, as the paper does");
+                + " lambda_W = lambda_w and lambda_H = lambda_h/N, the UFM penalty (lambda_H/2)||H||_F^2 it equals (as the train"
+                + " metrics do); the paper does not say how its feature decay is normalised");
         return s;
     }
 
@@ -118,7 +127,7 @@ public final class ReluUfmMlp implements Reproduction {
     public Result run(Profile profile, Path outDir) {
         Map<String, Object> config = trainConfig(profile);
         RunData run = ReproRuns.train(config, outDir.resolve("runs").resolve("mlp"));
-        Final last = Final.read(run.dir(), ClassSizes.of(SIZES), LAMBDA_W, LAMBDA_H);
+        Final last = Final.read(run.dir(), ClassSizes.of(SIZES), LAMBDA_W, ufmLambdaH());
         TidyCsv curves = curves(run);
         TidyCsv gram = new TidyCsv(List.of("row", "col", "gram_measured", "gram_theorem1", "cosine_measured"));
         double[][] measured = last.normalisedGram();

@@ -65,7 +65,7 @@ class ReluUfmMlpTest {
         config.put("milestones", List.of(1));
         config.put("log_points", 3);
         RunData run = ReproRuns.train(config, tmp.resolve("runs/mlp"));
-        ReluUfmMlp.Final last = ReluUfmMlp.Final.read(run.dir(), SIZES, ReluUfmMlp.LAMBDA_W, ReluUfmMlp.LAMBDA_H);
+        ReluUfmMlp.Final last = ReluUfmMlp.Final.read(run.dir(), SIZES, ReluUfmMlp.LAMBDA_W, ReluUfmMlp.ufmLambdaH());
         List<Check> checks = ReluUfmMlp.checks(run, last);
         assertEquals(6, checks.size());
         assertTrue(checks.get(4).pass(), describe(checks)); // post-ReLU features
@@ -77,7 +77,7 @@ class ReluUfmMlpTest {
 
     @Test
     void finalMetricsVanishAtTheorem1GeometryAndTheGramCheckPasses() {
-        ReluUfmGeometry t = ReluUfmGeometry.of(SIZES, ReluUfmMlp.LAMBDA_W, ReluUfmMlp.LAMBDA_H);
+        ReluUfmGeometry t = ReluUfmGeometry.of(SIZES, ReluUfmMlp.LAMBDA_W, ReluUfmMlp.ufmLambdaH());
         int d = 16;
         double[][] means = t.classMeans(d);
         int[] labels = labels(SIZES);
@@ -112,7 +112,7 @@ class ReluUfmMlpTest {
                 row[j] = rnd.nextGaussian();
             }
         }
-        ReluUfmGeometry t = ReluUfmGeometry.of(SIZES, ReluUfmMlp.LAMBDA_W, ReluUfmMlp.LAMBDA_H);
+        ReluUfmGeometry t = ReluUfmGeometry.of(SIZES, ReluUfmMlp.LAMBDA_W, ReluUfmMlp.ufmLambdaH());
         ReluUfmMlp.Final f = ReluUfmMlp.Final.of(h, labels, w, t);
         Map<String, Object> m = CollapseMetrics.compute(FeatureRows.of(h), labels, w, null, Centring.CLASS_BALANCED, t.m());
         assertEquals((double) m.get("nc1_pinv_weighted"), f.nc1(), 1e-9 * f.nc1());
@@ -122,7 +122,7 @@ class ReluUfmMlpTest {
 
     @Test
     void checksFailOnWrongData() {
-        ReluUfmGeometry t = ReluUfmGeometry.of(SIZES, ReluUfmMlp.LAMBDA_W, ReluUfmMlp.LAMBDA_H);
+        ReluUfmGeometry t = ReluUfmGeometry.of(SIZES, ReluUfmMlp.LAMBDA_W, ReluUfmMlp.ufmLambdaH());
         int[] labels = labels(SIZES);
         // centred simplex-ETF features e_c - 1/K (negative entries), the two smallest classes halved
         double[][] h = new double[labels.length][10];
