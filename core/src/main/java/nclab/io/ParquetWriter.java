@@ -13,7 +13,7 @@ import java.util.Set;
  * per column, PLAIN encoding, no compression, no dictionary, no statistics. Every column is OPTIONAL (a missing
  * value is written as {@code null}) of one of three types: {@link Type#INT64}, {@link Type#DOUBLE} (IEEE 754,
  * NaN and infinities kept) or {@link Type#STRING} (BYTE_ARRAY with the UTF8 converted type and the STRING logical
- * type). Readers such as Spark, pandas/pyarrow and DuckDB read it.
+ * type). Written from the format specification; the tests read it back with Apache Spark.
  *
  * <p>Layout (Apache Parquet format specification, {@code parquet.thrift}): {@code PAR1}, then per column a
  * {@code PageHeader} (Thrift compact protocol) followed by the page: definition levels (RLE/bit-packed hybrid with
