@@ -76,7 +76,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     /** How to get the spark engine onto the class path, for the message when it is missing. */
     static final String SPARK_HELP = "the spark engine is not on the class path: build it with "
-            + "`mvn -B -ntp -pl spark -am package -DskipTests` (the first build downloads Spark, about 270 MB) and run "
+            + "`mvn -B -ntp -pl spark -am package -DskipTests` (the first build downloads Spark, about 280 MB) and run "
             + "`./nclab sweep SWEEP.yaml --engine spark`, which puts spark/target/nclab-spark.jar and spark/target/lib/* on "
             + "the class path (see docs/sweeps.md)";
 
