@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
         description = "Neural Collapse Lab: predict, compute and measure collapse geometry under class imbalance.",
         subcommands = {TheoryCommand.class, AnalyzeCommand.class, SolveCommand.class, TrainCommand.class, SweepCommand.class, nclab.cli.report.ReportCommand.class, nclab.cli.reproduce.ReproduceCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** Exit code of a sweep's child run whose sweep is gone (128 + SIGTERM, as if the sweep had stopped it). */
+    public static final int PARENT_GONE = 143;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -26,6 +29,13 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // a run started by nclab sweep (ChildProcessLauncher) stops when the sweep is gone, even after a SIGKILL
+        nclab.sweep.ParentWatch.startFromSystemProperty(() -> {
+            System.err.println("nclab: the sweep that started this run (pid " + System.getProperty(nclab.sweep.ParentWatch.PROPERTY)
+                    + ") is gone; stopping (rerun the sweep to resume this run)");
+            System.err.flush();
+            Runtime.getRuntime().halt(PARENT_GONE);
+        });
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

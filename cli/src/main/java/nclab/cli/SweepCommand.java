@@ -15,7 +15,9 @@ import nclab.sweep.ChildProcessLauncher;
 import nclab.sweep.LocalSweepRunner;
 import nclab.sweep.RunSummaries;
 import nclab.sweep.SweepConfig;
+import nclab.sweep.SweepEngine;
 import nclab.sweep.SweepPlan;
+import nclab.sweep.SweepProgress;
 import nclab.sweep.SweepReport;
 import nclab.sweep.SweepResults;
 import nclab.sweep.SweepRun;
@@ -35,12 +37,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Run a sweep of solve or train runs over a grid / zip / random sample of config values, in parallel.",
             "Writes OUT/sweep.yaml, OUT/runs/<id>/ (one run directory each, plus log.txt), OUT/results.csv",
-            "(id, axis values, status, message, seconds, final metrics) and OUT/metric-<metric>.csv. Format: docs/sweeps.md."},
+            "(id, axis values, status, message, seconds, final metrics), the same table as OUT/results.parquet and",
+            "OUT/metric-<metric>.csv. Format: docs/sweeps.md."},
         footer = {"", "Exit codes: 0 all runs completed, 2 bad sweep file, 4 some runs failed or diverged (see results.csv).",
             "Rerun the same command to resume a killed sweep: finished runs are skipped, started ones resumed.", "",
             "Examples:",
             "  nclab sweep configs/sweeps/deep-ufm-prevalence-quick.yaml --list",
-            "  nclab sweep configs/sweeps/deep-ufm-prevalence-quick.yaml --workers 2 --out runs/prevalence"})
+            "  nclab sweep configs/sweeps/deep-ufm-prevalence-quick.yaml --workers 2 --out runs/prevalence",
+            "  nclab sweep configs/sweeps/deep-ufm-prevalence-quick.yaml --engine spark --master 'local[2]'"})
 public final class SweepCommand implements Callable<Integer> {
     /** Exit code when some runs failed or diverged. */
     public static final int SOME_FAILED = 4;
@@ -63,6 +67,19 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--list", description = "print the planned run ids and parameters, run nothing")
     boolean list;
 
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "local",
+            description = "local (a pool of child JVMs here; default) or spark (Apache Spark schedules the runs; needs the spark module)")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL", description = "with --engine spark: the Spark master (default: spark.master, else local[*])")
+    String master;
+
+    /** How to get the spark engine onto the class path, for the message when it is missing. */
+    static final String SPARK_HELP = "the spark engine is not on the class path: build it with "
+            + "`mvn -B -ntp -pl spark -am package -DskipTests` (the first build downloads Spark, about 280 MB) and run "
+            + "`./nclab sweep SWEEP.yaml --engine spark`, which puts spark/target/nclab-spark.jar and spark/target/lib/* on "
+            + "the class path (see docs/sweeps.md)";
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -72,6 +89,9 @@ public final class SweepCommand implements Callable<Integer> {
             config = config.withOut(out.toString());
         }
         InvalidInputException.require(workers == null || workers >= 1, "--workers must be >= 1, got " + workers);
+        InvalidInputException.require("local".equals(engine) || "spark".equals(engine) || SweepEngine.find(engine).isPresent(),
+                "--engine must be local or spark, got '" + engine + "'");
+        InvalidInputException.require(master == null || !"local".equals(engine), "--master needs --engine spark");
         SweepPlan plan = SweepPlan.expand(config);
         if (list) {
             stdout.printf("%d runs (%s mode; axes %s)%n", plan.size(), config.mode().name(),
@@ -85,18 +105,29 @@ public final class SweepCommand implements Callable<Integer> {
         InvalidInputException.require(config.out() != null, "give the sweep directory: --out DIR (or out: in " + sweepFile + ")");
         Path dir = Path.of(config.out());
         int cores = Runtime.getRuntime().availableProcessors();
-        int n = workers != null ? workers : config.workers() != null ? config.workers() : cores;
         long finished = plan.runs().stream().filter(r -> RunSummaries.finished(SweepPlan.runDir(dir, r))).count();
-        err.printf("nclab sweep: %d runs of %s in %s (%d finished earlier), %d worker%s%n", plan.size(), config.kind(), dir,
-                finished, n, n == 1 ? "" : "s");
-        err.flush();
-        LocalSweepRunner runner = new LocalSweepRunner(new ChildProcessLauncher(Math.max(1, cores / n)), n)
-                .listener(p -> {
-                    err.println(p.line());
-                    err.flush();
-                });
+        SweepProgress.Listener progress = p -> {
+            err.println(p.line());
+            err.flush();
+        };
         long t0 = System.nanoTime();
-        SweepReport report = runner.run(plan, dir);
+        SweepReport report;
+        if ("local".equals(engine)) {
+            int n = workers != null ? workers : config.workers() != null ? config.workers() : cores;
+            err.printf("nclab sweep: %d runs of %s in %s (%d finished earlier), %d worker%s%n", plan.size(), config.kind(), dir,
+                    finished, n, n == 1 ? "" : "s");
+            err.flush();
+            LocalSweepRunner runner = new LocalSweepRunner(new ChildProcessLauncher(Math.max(1, cores / n)), n).listener(progress);
+            report = runner.run(plan, dir);
+        } else {
+            SweepEngine found = SweepEngine.find(engine).orElseThrow(() -> new InvalidInputException(SPARK_HELP));
+            Integer n = workers != null ? workers : config.workers();
+            SweepEngine.Options options = new SweepEngine.Options(master, n, 0, null);
+            err.printf("nclab sweep: %d runs of %s in %s (%d finished earlier), on %s%n", plan.size(), config.kind(), dir,
+                    finished, found.describe(options));
+            err.flush();
+            report = found.run(plan, dir.toAbsolutePath(), options, progress);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (config.metric() != null) {
             Path table = SweepResults.writeByAxis(dir, plan, report.records(), config.metric());

@@ -38,6 +38,7 @@ class SweepCommandTest {
         assertTrue(first.out().contains("4 runs: 4 completed, 0 failed or diverged; 4 launched"), first.out());
         List<String> rows = Files.readAllLines(out.resolve("results.csv"));
         assertEquals(5, rows.size(), String.join("\n", rows));
+        assertTrue(Files.size(out.resolve("results.parquet")) > 0, "the table as Parquet too (read back in the spark module)");
         List<String> header = Arrays.asList(rows.get(0).split(","));
         assertEquals(List.of("id", "d", "seed", "status", "message", "seconds", "step"), header.subList(0, 7));
         int loss = header.indexOf("loss");
@@ -91,5 +92,15 @@ class SweepCommandTest {
         CliRun noOut = CliRun.of("sweep", train.toString());
         assertEquals(2, noOut.code());
         assertTrue(noOut.err().contains("give the sweep directory: --out DIR"), noOut.err());
+        CliRun noSpark = CliRun.of("sweep", train.toString(), "--out", tmp.resolve("s").toString(), "--engine", "spark");
+        assertEquals(2, noSpark.code(), "the spark module is not on the cli's class path");
+        assertTrue(noSpark.err().contains("the spark engine is not on the class path: build it with `mvn -B -ntp -pl spark -am"
+                + " package -DskipTests`"), noSpark.err());
+        CliRun badEngine = CliRun.of("sweep", train.toString(), "--list", "--engine", "flink");
+        assertEquals(2, badEngine.code());
+        assertTrue(badEngine.err().contains("--engine must be local or spark, got 'flink'"), badEngine.err());
+        CliRun masterAlone = CliRun.of("sweep", train.toString(), "--list", "--master", "local[2]");
+        assertEquals(2, masterAlone.code());
+        assertTrue(masterAlone.err().contains("--master needs --engine spark"), masterAlone.err());
     }
 }

@@ -22,8 +22,10 @@ import nclab.io.AtomicFiles;
  * isolated (a crash or an out-of-memory is one failed run), deterministic (DJL's random seed is global to a
  * JVM) and killable; they are destroyed when this JVM exits.
  *
- * <p>The child gets this JVM's java executable and class path, the system properties {@code ai.djl.*} and
- * {@code nclab.*}, this process's environment (so {@code MALLOC_*}, {@code DJL_CACHE_DIR} pass through) and,
+ * <p>The child gets this JVM's java executable, this JVM's class path (or the one given, e.g. the nclab jar when this
+ * JVM also holds Spark), the system properties {@code ai.djl.*} and {@code nclab.*}, {@code -Dnclab.parent.pid=} this
+ * JVM's pid (the child stops when this JVM is gone, even after a SIGKILL that skips the shutdown hook:
+ * {@link ParentWatch}), this process's environment (so {@code MALLOC_*}, {@code DJL_CACHE_DIR} pass through) and,
  * unless already set, {@code OMP_NUM_THREADS}/{@code MKL_NUM_THREADS}/{@code OPENBLAS_NUM_THREADS} =
  * threads per run, so that parallel runs do not oversubscribe the cores. Its stdout and stderr go to
  * {@code DIR/log.txt} (appended to on resumption).
@@ -52,6 +54,7 @@ public final class ChildProcessLauncher implements RunLauncher {
 
     private final String mainClass;
     private final int threadsPerRun;
+    private final String classPath;
 
     /** @param threadsPerRun native threads per child (OpenMP/BLAS), 0 = leave unset */
     public ChildProcessLauncher(int threadsPerRun) {
@@ -60,8 +63,18 @@ public final class ChildProcessLauncher implements RunLauncher {
 
     /** @param mainClass the child's main class (its first argument is the run kind) */
     public ChildProcessLauncher(String mainClass, int threadsPerRun) {
+        this(mainClass, threadsPerRun, null);
+    }
+
+    /**
+     * @param mainClass     the child's main class (its first argument is the run kind)
+     * @param threadsPerRun native threads per child (OpenMP/BLAS), 0 = leave unset
+     * @param classPath     the child's class path, null = this JVM's (entries made absolute)
+     */
+    public ChildProcessLauncher(String mainClass, int threadsPerRun, String classPath) {
         this.mainClass = mainClass;
         this.threadsPerRun = threadsPerRun;
+        this.classPath = classPath;
     }
 
     @Override
@@ -117,10 +130,11 @@ public final class ChildProcessLauncher implements RunLauncher {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:-UsePerfData");
         System.getProperties().stringPropertyNames().stream().sorted()
-                .filter(k -> k.startsWith("ai.djl.") || k.startsWith("nclab."))
+                .filter(k -> (k.startsWith("ai.djl.") || k.startsWith("nclab.")) && !k.equals(ParentWatch.PROPERTY))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        cmd.add("-D" + ParentWatch.PROPERTY + "=" + ProcessHandle.current().pid());
         cmd.add("-cp");
-        cmd.add(classPath());
+        cmd.add(classPath != null ? classPath : classPath());
         cmd.add(mainClass);
         cmd.add(kind);
         if (resume) {
@@ -141,7 +155,7 @@ public final class ChildProcessLauncher implements RunLauncher {
     }
 
     /** This JVM's class path with absolute entries (the child may resolve them elsewhere). */
-    private static String classPath() {
+    public static String classPath() {
         List<String> parts = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!e.isEmpty()) {

@@ -30,7 +30,8 @@ import nclab.io.AtomicFiles;
  *   <li>A run whose launcher returns failed, or throws an {@link Exception}, is recorded as failed with its
  *       message and does not stop the others. An {@link Error} (out of memory, or a test's simulated kill)
  *       stops the sweep: no new run starts, and it is rethrown once the running ones end.</li>
- *   <li>After every finished run, rewrites {@code out/results.csv} atomically ({@link SweepResults}) and
+ *   <li>After every finished run, rewrites {@code out/results.csv} and {@code out/results.parquet} atomically
+ *       ({@link SweepResults}) and
  *       reports a {@link SweepProgress}.</li>
  * </ul>
  */

@@ -8,16 +8,26 @@ import java.util.Map;
 import java.util.Set;
 
 import nclab.io.CsvWriter;
+import nclab.io.ParquetWriter;
 
 /**
- * The results table of a sweep, {@code out/results.csv}: one row per finished run in plan order, with columns
- * {@code id}, every axis key, {@code status}, {@code message}, {@code seconds}, then every numeric column of
- * the runs' final metrics rows (the union, in order of first appearance; empty where a run lacks it).
- * Written atomically ({@link CsvWriter}), so a reader never sees half a table.
+ * The results table of a sweep, {@code out/results.csv} and the same table as {@code out/results.parquet}: one
+ * row per finished run in plan order, with columns {@code id}, every axis key, {@code status}, {@code message},
+ * {@code seconds}, then every numeric column of the runs' final metrics rows (the union, in order of first
+ * appearance; empty / null where a run lacks it). Each file is written atomically ({@link CsvWriter},
+ * {@link ParquetWriter}), so a reader never sees half a table.
+ *
+ * <p>Parquet column types: {@code id}, {@code status}, {@code message} STRING; {@code seconds} DOUBLE; an axis INT64
+ * when all its values are whole-number literals (e.g. {@code d}, {@code seed}), DOUBLE when all are numbers, else
+ * STRING holding the same text as the CSV (e.g. {@code 5,5,20,10}); a metric column INT64 when every run's value is
+ * an integer (e.g. {@code step}, {@code rank_WM}), else DOUBLE. Each Parquet value reads back to the CSV field's
+ * text: INT64 as the integer, DOUBLE as the double that the CSV's text parses to, null as an empty field.
  */
 public final class SweepResults {
     /** File name of the table in the sweep directory. */
     public static final String FILE = "results.csv";
+    /** File name of the same table as Parquet. */
+    public static final String PARQUET_FILE = "results.parquet";
 
     private SweepResults() {
     }
@@ -42,29 +52,71 @@ public final class SweepResults {
         return header;
     }
 
-    /** Atomically (re)writes {@code out/results.csv} with {@code records} (in plan order). */
+    /** Atomically (re)writes {@code out/results.csv} and {@code out/results.parquet} with {@code records} (in plan order). */
     public static void write(Path out, SweepPlan plan, List<SweepRecord> records) {
         List<SweepRecord> sorted = new ArrayList<>(records);
         sorted.sort((a, b) -> Integer.compare(a.run().index(), b.run().index()));
         List<String> header = header(plan, sorted);
-        int fixed = 4 + plan.config().axes().size();
-        try (CsvWriter csv = CsvWriter.open(out.resolve(FILE), header)) {
-            for (SweepRecord r : sorted) {
-                List<Object> row = new ArrayList<>();
-                row.add(r.run().id());
-                for (SweepAxis a : plan.config().axes()) {
-                    row.add(SweepPlan.text(r.run().params().get(a.key())));
-                }
+        List<SweepAxis> axes = plan.config().axes();
+        int fixed = 4 + axes.size();
+        List<List<Object>> csvRows = new ArrayList<>();
+        List<List<Object>> parquetRows = new ArrayList<>();
+        for (SweepRecord r : sorted) {
+            List<Object> csv = new ArrayList<>();
+            List<Object> parquet = new ArrayList<>();
+            csv.add(r.run().id());
+            parquet.add(r.run().id());
+            for (SweepAxis a : axes) {
+                Object value = r.run().params().get(a.key());
+                csv.add(SweepPlan.text(value));
+                parquet.add(axisType(a) == ParquetWriter.Type.STRING ? SweepPlan.text(value) : value);
+            }
+            for (List<Object> row : List.of(csv, parquet)) {
                 row.add(r.outcome().status());
                 row.add(oneLine(r.outcome().message()));
                 row.add(r.outcome().seconds());
-                for (String col : header.subList(fixed, header.size())) {
-                    Object v = r.outcome().finalRow().get(col);
-                    row.add(v instanceof Number ? v : null);
-                }
+            }
+            for (String col : header.subList(fixed, header.size())) {
+                Object v = r.outcome().finalRow().get(col);
+                csv.add(v instanceof Number ? v : null);
+                parquet.add(v instanceof Number ? v : null);
+            }
+            csvRows.add(csv);
+            parquetRows.add(parquet);
+        }
+        try (CsvWriter csv = CsvWriter.open(out.resolve(FILE), header)) {
+            for (List<Object> row : csvRows) {
                 csv.row(row);
             }
         }
+        List<ParquetWriter.Column> columns = new ArrayList<>();
+        columns.add(new ParquetWriter.Column("id", ParquetWriter.Type.STRING));
+        for (SweepAxis a : axes) {
+            columns.add(new ParquetWriter.Column(a.key(), axisType(a)));
+        }
+        columns.add(new ParquetWriter.Column("status", ParquetWriter.Type.STRING));
+        columns.add(new ParquetWriter.Column("message", ParquetWriter.Type.STRING));
+        columns.add(new ParquetWriter.Column("seconds", ParquetWriter.Type.DOUBLE));
+        for (int c = fixed; c < header.size(); c++) {
+            boolean integral = true;
+            for (List<Object> row : parquetRows) {
+                integral &= row.get(c) == null || integral(row.get(c));
+            }
+            columns.add(new ParquetWriter.Column(header.get(c), integral ? ParquetWriter.Type.INT64 : ParquetWriter.Type.DOUBLE));
+        }
+        ParquetWriter.write(out.resolve(PARQUET_FILE), columns, parquetRows);
+    }
+
+    /** The Parquet type of an axis column: INT64 if all its values are integers, DOUBLE if all are numbers, else STRING. */
+    static ParquetWriter.Type axisType(SweepAxis axis) {
+        if (axis.values().stream().allMatch(SweepResults::integral)) {
+            return ParquetWriter.Type.INT64;
+        }
+        return axis.values().stream().allMatch(v -> v instanceof Number) ? ParquetWriter.Type.DOUBLE : ParquetWriter.Type.STRING;
+    }
+
+    private static boolean integral(Object v) {
+        return v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte;
     }
 
     private static String oneLine(String s) {
