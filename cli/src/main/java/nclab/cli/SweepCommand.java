@@ -133,6 +133,9 @@ public final class SweepCommand implements Callable<Integer> {
             Path table = SweepResults.writeByAxis(dir, plan, report.records(), config.metric());
             printMetric(stdout, plan, report, config.metric());
             stdout.println("per-axis table: " + table);
+            for (Path png : SweepPlots.write(dir, plan, report.records(), config.metric())) {
+                stdout.println("plot: " + png);
+            }
         }
         stdout.printf(Locale.ROOT, "%d runs: %d completed, %d failed or diverged; %d launched in %.1f s; results in %s%n",
                 report.records().size(), report.completed(), report.notCompleted(), report.launched(), seconds,

@@ -26,7 +26,7 @@ class DemoCommandTest {
             assertTrue(Files.exists(dir.resolve("reproduce").resolve(id).resolve("report.html")), id);
             papers.add(nclab.cli.reproduce.Catalogue.find(nclab.cli.reproduce.Catalogue.all(), id).orElseThrow().paper());
         }
-        assertTrue(run.out().contains("10 of 10 checks passed"), run.out());
+        assertTrue(run.out().contains("11 of 11 checks passed"), run.out());
         assertTrue(run.out().contains("Every check passed."), run.out());
         java.util.Set<String> networkPapers = new java.util.TreeSet<>();
         for (String id : DemoCommand.NETWORK_IDS) {

@@ -1,6 +1,7 @@
 package nclab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -57,6 +58,14 @@ class SweepCommandTest {
         }
         assertTrue(Files.exists(out.resolve("sweep.yaml")) && Files.exists(out.resolve("metric-loss.csv")));
         assertTrue(first.out().contains("loss, mean over the completed runs at each axis value:"), first.out());
+        Path png = out.resolve("plots").resolve("metric-loss-vs-d.png");
+        assertTrue(first.out().contains("plot: " + png), first.out());
+        byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
+        assertEquals("\u0089PNG", new String(head, java.nio.charset.StandardCharsets.ISO_8859_1), "a PNG image");
+        String svg = Files.readString(out.resolve("plots").resolve("metric-loss-vs-d.svg"));
+        assertTrue(svg.startsWith("<svg") || svg.startsWith("<?xml"), svg.substring(0, 40));
+        assertTrue(svg.contains("mean over runs") && svg.contains("runs"), "legend of the mean line and the run markers");
+        assertFalse(Files.exists(out.resolve("plots").resolve("metric-loss-vs-seed.png")), "no plot against the seed axis");
 
         CliRun again = CliRun.of("sweep", sweep.toString(), "--out", out.toString(), "--workers", "2");
         assertEquals(0, again.code(), again.err());

@@ -7,17 +7,19 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import nclab.cli.report.Check;
+import nclab.cli.report.HeatMap;
 import nclab.cli.report.LineChart;
 import nclab.cli.report.Plots;
 import nclab.cli.report.Series;
 import nclab.data.ClassSizes;
 import nclab.linalg.Linalg;
 import nclab.theory.ClassGeometry;
+import nclab.theory.Etf;
 import nclab.theory.SeliGeometry;
 import nclab.theory.TheoryParameters;
 
 /**
- * Seed 000, Figs. 3 and 8: the closed-form SELI geometry (Definition 3, Theorem 1; norms Cor. 2.4, angles
+ * Seed 000, Figs. 1, 3 and 8 (Fig. 1: the SELI and ETF Grams at k = 4, R = 10 as heat maps): the closed-form SELI geometry (Definition 3, Theorem 1; norms Cor. 2.4, angles
  * Lemma B.3 eq. 4, alignment Lemma B.5 eqs. 17–18) against the imbalance ratio R for (R, 1/2)-STEP imbalance
  * with k = 2, 4, 10, 20 classes and n_min = 1. Theory only; nothing is trained.
  *
@@ -48,7 +50,7 @@ public final class SeliGeometryVsR implements Reproduction {
 
     @Override
     public String figure() {
-        return "Figs. 3, 8";
+        return "Figs. 1, 3, 8";
     }
 
     @Override
@@ -103,7 +105,73 @@ public final class SeliGeometryVsR implements Reproduction {
             }
         }
         Path file = csv.write(outDir.resolve(CSV));
-        return new Result(charts(csv, rs), checks(csv), List.of(file));
+        List<Check> checks = checks(csv);
+        checks.add(figureOneSingularValues());
+        TidyCsv grams = new TidyCsv(List.of("geometry", "matrix", "row", "col", "value"));
+        List<HeatMap> maps = figureOneHeatMaps(grams);
+        Path gramFile = grams.write(outDir.resolve(FIGURE_ONE_CSV));
+        return new Result(charts(csv, rs), maps, checks, List.of(file, gramFile));
+    }
+
+    static final String FIGURE_ONE_CSV = "fig1_grams.csv";
+
+    /**
+     * Fig. 1: the SELI and ETF geometries for k = 4, R = 10 as normalised Gram heat maps (classifiers W Wᵀ and
+     * embeddings M Mᵀ, each divided by its largest |entry|; majorities first, separator after class 2).
+     */
+    static List<HeatMap> figureOneHeatMaps(TidyCsv csv) {
+        ClassGeometry seli = geometry(4, 10);
+        ClassGeometry etf = Etf.predict(TheoryParameters.of(ClassSizes.step(4, 10, RHO, N_MIN))).geometry();
+        List<HeatMap> maps = new ArrayList<>();
+        String[][] names = {{"seli", "SELI"}, {"etf", "ETF"}};
+        ClassGeometry[] geometries = {seli, etf};
+        for (int g = 0; g < 2; g++) {
+            double[][][] grams = {geometries[g].classifierGram(), geometries[g].meanGram()};
+            String[] matrices = {"classifiers", "embeddings"};
+            for (int m = 0; m < 2; m++) {
+                double[][] normalised = normalise(grams[m]);
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        csv.add(g, m, i, j, normalised[i][j]);
+                    }
+                }
+                maps.add(new HeatMap("fig1-" + names[g][0] + "-" + matrices[m], "Fig. 1: " + names[g][1] + " " + matrices[m]
+                        + " Gram, k = 4, R = 10", normalised, 2, "Divided by the largest |entry|; classes 1-2 majorities,"
+                        + " 3-4 minorities (geometry 0 = SELI, 1 = ETF and matrix 0 = classifiers, 1 = embeddings in "
+                        + FIGURE_ONE_CSV + ")."));
+            }
+        }
+        return maps;
+    }
+
+    private static double[][] normalise(double[][] gram) {
+        double max = 0;
+        for (double[] row : gram) {
+            for (double v : row) {
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        double[][] out = new double[gram.length][];
+        for (int i = 0; i < gram.length; i++) {
+            out[i] = new double[gram[i].length];
+            for (int j = 0; j < gram[i].length; j++) {
+                out[i][j] = gram[i][j] / max;
+            }
+        }
+        return out;
+    }
+
+    /** Fig. 1's instance (k = 4, R = 10, n_min = 5: n = 110): singular values √50, √27.5, √5 by an explicit SVD of Ẑ. */
+    static Check figureOneSingularValues() {
+        double[] expected = {Math.sqrt(50), Math.sqrt(27.5), Math.sqrt(5)};
+        double[] svd = Linalg.singularValues(Linalg.matrix(selMatrix(ClassSizes.step(4, 10, RHO, 5))));
+        double dev = 0;
+        for (int i = 0; i < 3; i++) {
+            dev = Math.max(dev, Math.abs(svd[i] - expected[i]));
+        }
+        return new Check("Fig. 1 instance k = 4, R = 10, n_min = 5: singular values of the SEL matrix (explicit SVD; spec 000 §4)",
+                "{7.071068, 5.244044, 2.236068}", "{" + TidyCsv.fmt(svd[0]) + ", " + TidyCsv.fmt(svd[1]) + ", "
+                        + TidyCsv.fmt(svd[2]) + "}", "1e-6", dev <= 1e-6);
     }
 
     static ClassGeometry geometry(int k, double r) {

@@ -67,7 +67,7 @@ class ReproduceCommandTest {
             assertTrue(lines[i].startsWith(r.id() + "\tseed " + r.paper() + " " + r.figure() + "\t"), lines[i]);
         }
         assertTrue(ids.contains("seli-geometry-vs-r") && ids.contains("lpm-minority-cosine-vs-r"), ids.toString());
-        assertTrue(list.out().contains("seli-geometry-vs-r\tseed 000 Figs. 3, 8\t"), list.out());
+        assertTrue(list.out().contains("seli-geometry-vs-r\tseed 000 Figs. 1, 3, 8\t"), list.out());
     }
 
     @Test
@@ -76,7 +76,19 @@ class ReproduceCommandTest {
         Run run = nclab("reproduce", "seli-geometry-vs-r", "--profile", "quick", "--out", dir.toString());
         assertEquals(0, run.code(), run.out() + run.err());
         assertTrue(run.out().contains("report: " + dir.resolve("report.html")), run.out());
-        assertTrue(run.out().contains("10 of 10 checks passed"), run.out());
+        assertTrue(run.out().contains("(10 plots, 11 of 11 checks passed)"), run.out());
+
+        // Fig. 1: the heat maps' matrices, against the ETF Gram -1/(k-1) off the diagonal and SELI's from the SVD below
+        List<String[]> grams = csv(dir.resolve(SeliGeometryVsR.FIGURE_ONE_CSV));
+        assertEquals(1 + 2 * 2 * 16, grams.size());
+        for (String[] row : grams.subList(1, grams.size())) {
+            if (row[0].equals("1")) {
+                assertEquals(row[2].equals(row[3]) ? 1.0 : -1.0 / 3, Double.parseDouble(row[4]), 1e-12, String.join(",", row));
+            }
+        }
+        for (String f : List.of("fig1-seli-classifiers", "fig1-seli-embeddings", "fig1-etf-classifiers", "fig1-etf-embeddings")) {
+            assertTrue(Files.size(dir.resolve("plots/" + f + ".png")) > 500, f);
+        }
 
         List<String[]> rows = csv(dir.resolve(SeliGeometryVsR.CSV));
         assertEquals(SeliGeometryVsR.COLUMNS, List.of(rows.get(0)));
@@ -125,8 +137,8 @@ class ReproduceCommandTest {
         assertTrue(settings.contains("\"rho\" : 0.5"), settings);
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("<table id=\"checks\">"));
-        assertEquals(6, count(html, "<img class=\"plot\""));
-        assertEquals(10, count(html, "<tr class=\"pass\">"));
+        assertEquals(10, count(html, "<img class=\"plot\""));
+        assertEquals(11, count(html, "<tr class=\"pass\">"));
         assertFalse(html.contains("<tr class=\"fail\">"));
         assertTrue(html.contains("R = 7: minority classifiers are orthogonal"));
     }
