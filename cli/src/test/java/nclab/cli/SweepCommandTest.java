@@ -67,6 +67,16 @@ class SweepCommandTest {
         assertTrue(svg.contains("mean over runs") && svg.contains("runs"), "legend of the mean line and the run markers");
         assertFalse(Files.exists(out.resolve("plots").resolve("metric-loss-vs-seed.png")), "no plot against the seed axis");
 
+        CliRun report = CliRun.of("report", out.toString());
+        assertEquals(0, report.code(), report.out() + report.err());
+        assertTrue(report.out().startsWith("report: " + out.resolve("report.html") + " (4 runs, "), report.out());
+        String page = Files.readString(out.resolve("report.html"));
+        assertTrue(page.contains("metric-loss-vs-d"), "the sweep's plot is on the page");
+        assertTrue(page.contains("4 of 4 runs completed"), "the sweep's run count");
+        for (String row : rows.subList(1, rows.size())) {
+            assertTrue(page.contains(row.split(",")[0]), "a section per run: " + row.split(",")[0]);
+        }
+
         CliRun again = CliRun.of("sweep", sweep.toString(), "--out", out.toString(), "--workers", "2");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("(4 finished earlier)"), again.err());
