@@ -168,24 +168,7 @@ record LextSolvedRun(ClassSizes sizes, int layers, boolean bias, double objectiv
 
     /** Normalised Frobenius distance ‖X/‖X‖ − Y/‖Y‖‖_F between two square matrices. */
     static double normalisedDistance(double[][] x, double[][] y) {
-        double nx = 0;
-        double ny = 0;
-        for (int i = 0; i < x.length; i++) {
-            for (int j = 0; j < x.length; j++) {
-                nx += x[i][j] * x[i][j];
-                ny += y[i][j] * y[i][j];
-            }
-        }
-        nx = Math.sqrt(nx);
-        ny = Math.sqrt(ny);
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            for (int j = 0; j < x.length; j++) {
-                double e = x[i][j] / nx - y[i][j] / ny;
-                s += e * e;
-            }
-        }
-        return Math.sqrt(s);
+        return nclab.metrics.GeometryDistance.normalisedFrobenius(x, y);
     }
 
     /** The simplex-ETF Gram I − 11ᵀ/K. */

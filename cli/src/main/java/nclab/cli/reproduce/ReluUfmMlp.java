@@ -416,27 +416,7 @@ public final class ReluUfmMlp implements Reproduction {
 
         /** ‖A/‖A‖_F − B/‖B‖_F‖_F (NaN when either is 0). */
         static double distance(double[][] a, double[][] b) {
-            double na = 0;
-            double nb = 0;
-            for (int i = 0; i < a.length; i++) {
-                for (int j = 0; j < a[i].length; j++) {
-                    na += a[i][j] * a[i][j];
-                    nb += b[i][j] * b[i][j];
-                }
-            }
-            if (na == 0 || nb == 0) {
-                return Double.NaN;
-            }
-            na = Math.sqrt(na);
-            nb = Math.sqrt(nb);
-            double s = 0;
-            for (int i = 0; i < a.length; i++) {
-                for (int j = 0; j < a[i].length; j++) {
-                    double e = a[i][j] / na - b[i][j] / nb;
-                    s += e * e;
-                }
-            }
-            return Math.sqrt(s);
+            return nclab.metrics.GeometryDistance.normalisedFrobenius(a, b);
         }
     }
 }
