@@ -208,18 +208,7 @@ public final class StandardRegistry {
         public double[][] features(double[] x) {
             double[][] h = layout.get(x, "H");
             for (int l = 1; l < layers; l++) {
-                double[][] w = layout.get(x, "W" + l);
-                double[][] next = new double[h.length][w.length];
-                for (int i = 0; i < h.length; i++) {
-                    for (int a = 0; a < w.length; a++) {
-                        double s = 0;
-                        for (int j = 0; j < w[a].length; j++) {
-                            s += w[a][j] * h[i][j];
-                        }
-                        next[i][a] = relu ? Math.max(0, s) : s;
-                    }
-                }
-                h = next;
+                h = nclab.model.LayerForward.apply(h, layout.get(x, "W" + l), relu);
             }
             return h;
         }

@@ -97,19 +97,7 @@ final class DeepUfmRuns {
         List<double[][]> out = new ArrayList<>();
         out.add(classMeans(h, k, n));
         for (int l = 1; l <= layers; l++) {
-            double[][] w = npz.get("W" + l).toMatrix();
-            boolean rectify = relu && l < layers;
-            double[][] next = new double[h.length][w.length];
-            for (int i = 0; i < h.length; i++) {
-                for (int a = 0; a < w.length; a++) {
-                    double s = 0;
-                    for (int j = 0; j < w[a].length; j++) {
-                        s += w[a][j] * h[i][j];
-                    }
-                    next[i][a] = rectify ? Math.max(0, s) : s;
-                }
-            }
-            h = next;
+            h = nclab.model.LayerForward.apply(h, npz.get("W" + l).toMatrix(), relu && l < layers);
             out.add(classMeans(h, k, n));
         }
         return out;
