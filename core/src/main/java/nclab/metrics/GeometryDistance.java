@@ -12,6 +12,25 @@ public final class GeometryDistance {
     private GeometryDistance() {
     }
 
+    /** A/‖A‖_F, the matrix this distance compares (NaN entries when A = 0). */
+    public static double[][] unitFrobenius(double[][] a) {
+        double f = 0;
+        for (double[] row : a) {
+            for (double v : row) {
+                f += v * v;
+            }
+        }
+        double n = Math.sqrt(f);
+        double[][] out = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = new double[a[i].length];
+            for (int j = 0; j < a[i].length; j++) {
+                out[i][j] = a[i][j] / n;
+            }
+        }
+        return out;
+    }
+
     /** ‖A/‖A‖_F − B/‖B‖_F‖_F for matrices of equal shape; NaN if ‖A‖_F = 0 or ‖B‖_F = 0. */
     public static double normalisedFrobenius(double[][] a, double[][] b) {
         InvalidInputException.require(a.length == b.length,

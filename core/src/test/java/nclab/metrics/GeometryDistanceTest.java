@@ -119,4 +119,16 @@ class GeometryDistanceTest {
                 () -> GeometryDistance.Distances.between(etf(3), etf(4)));
         assertEquals("measured geometry has K = 3 classes but the prediction has K = 4", k.getMessage());
     }
+
+    @Test
+    void unitFrobeniusDividesByTheFrobeniusNormAndIsWhatTheDistanceCompares() {
+        double[][] a = {{3, 0}, {0, -4}};
+        double[][] u = GeometryDistance.unitFrobenius(a);
+        assertEquals(0.6, u[0][0], 1e-15);
+        assertEquals(-0.8, u[1][1], 1e-15);
+        assertEquals(0, u[0][1], 0);
+        assertEquals(3, a[0][0], 0, "the input is not modified");
+        assertEquals(0, GeometryDistance.normalisedFrobenius(a, u), 1e-15);
+        assertTrue(Double.isNaN(GeometryDistance.unitFrobenius(new double[][] {{0, 0}})[0][0]), "zero matrix: undefined");
+    }
 }

@@ -237,11 +237,7 @@ public final class LextGdVsTheorems implements Reproduction {
     }
 
     private static double[] select(TidyCsv csv, String col, int layers, boolean bias) {
-        double[] l = csv.column("L");
-        double[] b = csv.column("bias");
-        double[] v = csv.column(col);
-        return java.util.stream.IntStream.range(0, l.length).filter(i -> l[i] == layers && b[i] == (bias ? 1 : 0))
-                .mapToDouble(i -> v[i]).toArray();
+        return csv.column(col, Map.of("L", (double) layers, "bias", bias ? 1.0 : 0.0));
     }
 
     static List<LineChart> charts(TidyCsv solved, TidyCsv theory, int[] layerCounts) {

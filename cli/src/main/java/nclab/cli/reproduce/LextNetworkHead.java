@@ -292,9 +292,7 @@ public final class LextNetworkHead implements Reproduction {
     }
 
     private static double[] select(TidyCsv csv, String col, int head) {
-        double[] h = csv.column("head_layers");
-        double[] v = csv.column(col);
-        return java.util.stream.IntStream.range(0, h.length).filter(i -> h[i] == head).mapToDouble(i -> v[i]).toArray();
+        return csv.column(col, Map.of("head_layers", (double) head));
     }
 
     static List<LineChart> charts(TidyCsv curves, TidyCsv svs, List<Map<String, Object>> configs) {

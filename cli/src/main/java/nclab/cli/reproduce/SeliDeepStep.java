@@ -14,6 +14,7 @@ import nclab.cli.report.RunData;
 import nclab.cli.report.Series;
 import nclab.data.ClassSizes;
 import nclab.io.Npy;
+import nclab.metrics.GeometryDistance;
 import nclab.theory.SeliGeometry;
 
 /**
@@ -236,7 +237,8 @@ public final class SeliDeepStep implements Reproduction {
                 }
             }
         }
-        double[][][] m = {normalised(g), normalised(SeliGeometry.of(spec.sizes()).geometry().classifierGram())};
+        double[][][] m = {GeometryDistance.unitFrobenius(g),
+            GeometryDistance.unitFrobenius(SeliGeometry.of(spec.sizes()).geometry().classifierGram())};
         String[] what = {"measured (final W of " + spec.name() + ")", "SELI prediction, R = " + spec.r()};
         List<HeatMap> maps = new ArrayList<>();
         for (int q = 0; q < 2; q++) {
@@ -250,23 +252,6 @@ public final class SeliDeepStep implements Reproduction {
                             + GRAM_CSV + "."));
         }
         return maps;
-    }
-
-    private static double[][] normalised(double[][] g) {
-        double f = 0;
-        for (double[] row : g) {
-            for (double v : row) {
-                f += v * v;
-            }
-        }
-        double n = Math.sqrt(f);
-        double[][] out = new double[g.length][g.length];
-        for (int i = 0; i < g.length; i++) {
-            for (int j = 0; j < g.length; j++) {
-                out[i][j] = g[i][j] / n;
-            }
-        }
-        return out;
     }
 
     /** Model code of the CSVs: index in mlp, resnet18, vgg13. */

@@ -179,17 +179,16 @@ public final class SeliGeometryVsR implements Reproduction {
     }
 
     private static List<LineChart> charts(TidyCsv csv, double[] rs) {
-        double[] ks = csv.column("k");
         List<LineChart> charts = new ArrayList<>();
         List<Series> ratios = new ArrayList<>();
         List<Series> align = new ArrayList<>();
         for (int i = 0; i < KS.length; i++) {
             int k = KS[i];
             String c = COLOURS[i];
-            ratios.add(Series.line("k=" + k + " classifiers", rs, slice(csv, "norm_ratio_W", ks, k), c));
-            ratios.add(Series.line("k=" + k + " embeddings", rs, slice(csv, "norm_ratio_M", ks, k), c).withDash(Series.Dash.DASHED));
-            align.add(Series.line("k=" + k + " majority", rs, slice(csv, "cos_w_mu_maj", ks, k), c));
-            align.add(Series.line("k=" + k + " minority", rs, slice(csv, "cos_w_mu_min", ks, k), c).withDash(Series.Dash.DASHED));
+            ratios.add(Series.line("k=" + k + " classifiers", rs, slice(csv, "norm_ratio_W", k), c));
+            ratios.add(Series.line("k=" + k + " embeddings", rs, slice(csv, "norm_ratio_M", k), c).withDash(Series.Dash.DASHED));
+            align.add(Series.line("k=" + k + " majority", rs, slice(csv, "cos_w_mu_maj", k), c));
+            align.add(Series.line("k=" + k + " minority", rs, slice(csv, "cos_w_mu_min", k), c).withDash(Series.Dash.DASHED));
         }
         charts.add(Plots.lineChart("a-norm-ratios", "(a) SELI norm ratios majority/minority", "R", "||maj|| / ||min||", false,
                 ratios, "Solid: classifiers ||w_maj||/||w_min||; dashed: embeddings ||mu_maj||/||mu_min||. Log x."));
@@ -199,13 +198,13 @@ public final class SeliGeometryVsR implements Reproduction {
         for (int k : KS) {
             List<Series> cos = new ArrayList<>();
             for (String[] p : pairs) {
-                double[] w = slice(csv, "cos_W_" + p[0], ks, k);
+                double[] w = slice(csv, "cos_W_" + p[0], k);
                 if (Double.isFinite(w[0])) {
                     cos.add(Series.line("classifiers " + p[1], rs, w, p[2]));
-                    cos.add(Series.line("embeddings " + p[1], rs, slice(csv, "cos_M_" + p[0], ks, k), p[2]).withDash(Series.Dash.DOTTED));
+                    cos.add(Series.line("embeddings " + p[1], rs, slice(csv, "cos_M_" + p[0], k), p[2]).withDash(Series.Dash.DOTTED));
                 }
             }
-            cos.add(Series.line("ETF -1/(k-1)", rs, slice(csv, "etf_cos", ks, k), "#7f7f7f").withDash(Series.Dash.DASHED));
+            cos.add(Series.line("ETF -1/(k-1)", rs, slice(csv, "etf_cos", k), "#7f7f7f").withDash(Series.Dash.DASHED));
             charts.add(Plots.lineChart("c-cosines-k" + k, "(c) SELI pairwise cosines, k = " + k, "R", "cosine", false, cos,
                     "Solid: classifiers; dotted: embeddings; grey dashed: simplex ETF -1/(k-1)."
                             + (k == 2 ? " k = 2 has one class per group, so only maj-min exists." : "")));
@@ -213,9 +212,8 @@ public final class SeliGeometryVsR implements Reproduction {
         return charts;
     }
 
-    private static double[] slice(TidyCsv csv, String column, double[] ks, int k) {
-        double[] all = csv.column(column);
-        return java.util.stream.IntStream.range(0, all.length).filter(i -> ks[i] == k).mapToDouble(i -> all[i]).toArray();
+    private static double[] slice(TidyCsv csv, String column, int k) {
+        return csv.column(column, Map.of("k", (double) k));
     }
 
     private static List<Check> checks(TidyCsv csv) {

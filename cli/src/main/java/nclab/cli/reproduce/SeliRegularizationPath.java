@@ -236,8 +236,8 @@ public final class SeliRegularizationPath implements Reproduction {
         ClassGeometry seli = SeliGeometry.of(end.solution().sizes()).geometry();
         ClassGeometry got = end.solution().geometry();
         String at = "R = " + (int) end.r() + ", lambda = " + String.format(java.util.Locale.ROOT, "%.3g", end.lambda());
-        double[][][] m = {normalised(got.classifierGram()), normalised(seli.classifierGram()), normalised(got.meanGram()),
-                normalised(seli.meanGram())};
+        double[][][] m = {GeometryDistance.unitFrobenius(got.classifierGram()), GeometryDistance.unitFrobenius(seli.classifierGram()),
+            GeometryDistance.unitFrobenius(got.meanGram()), GeometryDistance.unitFrobenius(seli.meanGram())};
         String[] ids = {"gram-W-minimiser", "gram-W-seli", "gram-M-minimiser", "gram-M-seli"};
         String[] titles = {"classifier Gram of the minimiser, " + at, "classifier Gram of SELI (V Lambda V^T)",
                 "class-mean Gram of the minimiser, " + at, "class-mean Gram of SELI (V Lambda^-1 V^T)"};
@@ -252,24 +252,6 @@ public final class SeliRegularizationPath implements Reproduction {
                     + " 3-4 minorities. Matrix in " + GRAM_CSV + " (matrix = " + q + ")."));
         }
         return maps;
-    }
-
-    private static double[][] normalised(double[][] g) {
-        double f = 0;
-        for (double[] row : g) {
-            for (double v : row) {
-                f += v * v;
-            }
-        }
-        double n = Math.sqrt(f);
-        double[][] out = new double[g.length][];
-        for (int i = 0; i < g.length; i++) {
-            out[i] = new double[g[i].length];
-            for (int j = 0; j < g[i].length; j++) {
-                out[i][j] = g[i][j] / n;
-            }
-        }
-        return out;
     }
 
     private static List<LineChart> charts(List<List<Point>> paths) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import nclab.io.AtomicFiles;
 
@@ -34,6 +35,14 @@ final class TidyCsv {
             v[i] = rows.get(i)[c];
         }
         return v;
+    }
+
+    /** Values of one column in the rows where every column named in {@code where} holds the given value. */
+    double[] column(String name, Map<String, Double> where) {
+        int c = columns.indexOf(name);
+        return rows.stream().filter(row -> where.entrySet().stream()
+                        .allMatch(w -> row[columns.indexOf(w.getKey())] == w.getValue()))
+                .mapToDouble(row -> row[c]).toArray();
     }
 
     Path write(Path file) {
