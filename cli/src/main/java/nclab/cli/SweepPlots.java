@@ -34,13 +34,17 @@ final class SweepPlots {
     /** Writes the plots into {@code out/plots} and returns their PNG files. */
     static List<Path> write(Path out, SweepPlan plan, List<SweepRecord> records, String metric) {
         List<Path> files = new ArrayList<>();
-        for (LineChart chart : charts(plan, records, metric)) {
+        List<LineChart> charts = charts(plan, records, metric);
+        if (charts.isEmpty()) {
+            return files;
+        }
+        try {
+            Files.createDirectories(out.resolve("plots"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (LineChart chart : charts) {
             Plot plot = Plots.render(chart);
-            try {
-                Files.createDirectories(out.resolve("plots"));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
             Path png = out.resolve("plots").resolve(plot.id() + ".png");
             AtomicFiles.write(png, plot.png());
             AtomicFiles.writeString(out.resolve("plots").resolve(plot.id() + ".svg"), plot.svg());
@@ -59,8 +63,8 @@ final class SweepPlots {
             }
             SweepAxis group = null;
             for (SweepAxis other : axes) {
-                if (other != axis && !other.key().equals("seed") && distinct(other, records) <= MAX_GROUPS
-                        && distinct(other, records) >= 2) {
+                long values = distinct(other, records);
+                if (other != axis && !other.key().equals("seed") && values >= 2 && values <= MAX_GROUPS) {
                     group = other;
                     break;
                 }

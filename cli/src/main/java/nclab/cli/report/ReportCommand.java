@@ -47,9 +47,9 @@ public final class ReportCommand implements Callable<Integer> {
         List<RunSection> sections = new ArrayList<>();
         for (Path dir : dirs) {
             if (SweepSection.isSweep(dir)) {
-                sections.add(SweepSection.of(dir));
-                for (Path run : SweepSection.runDirs(dir)) {
-                    RunData data = RunData.read(run);
+                List<RunData> sweepRuns = SweepSection.runDirs(dir).stream().map(RunData::read).toList();
+                sections.add(SweepSection.of(dir, sweepRuns));
+                for (RunData data : sweepRuns) {
                     runs.add(data);
                     sections.add(RunSection.standard(data));
                 }

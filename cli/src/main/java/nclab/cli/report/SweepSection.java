@@ -35,22 +35,25 @@ public final class SweepSection {
         }
     }
 
-    /** The sweep's own section: settings of sweep.yaml, run counts from results.csv, and its plots. */
-    public static RunSection of(Path sweep) {
+    /**
+     * The sweep's own section: settings of sweep.yaml, the number of runs (rows of results.csv) and how many of its
+     * run directories {@code runs} (read from {@link #runDirs}) completed, and its plots.
+     */
+    public static RunSection of(Path sweep, List<RunData> runs) {
         try {
             Map<String, Object> settings = Files.isRegularFile(sweep.resolve("sweep.yaml"))
                     ? ConfigReader.readYamlMap(sweep.resolve("sweep.yaml")) : Map.of();
             List<String> rows = Files.readAllLines(sweep.resolve("results.csv"));
-            long runs = Math.max(0, rows.size() - 1);
-            long completed = rows.stream().skip(1).filter(r -> r.contains(",completed,")).count();
+            long planned = Math.max(0, rows.size() - 1);
+            long completed = runs.stream().filter(r -> "completed".equals(r.summary().get("status"))).count();
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("sweep", sweep.toString());
             provenance.put("table", sweep.resolve("results.csv") + " (also results.parquet)");
             Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("status", completed + " of " + runs + " runs completed");
+            summary.put("status", completed + " of " + planned + " runs completed");
             summary.put("message", "the sections below are the sweep's run directories");
             Map<String, double[]> columns = new LinkedHashMap<>();
-            columns.put("run", new double[Math.toIntExact(runs)]);
+            columns.put("run", new double[Math.toIntExact(planned)]);
             RunData data = new RunData(sweep, "sweep", settings, provenance, summary, columns);
             return new RunSection("sweep " + sweep, data, plots(sweep), List.of());
         } catch (IOException e) {

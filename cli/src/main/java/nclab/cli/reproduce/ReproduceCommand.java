@@ -13,9 +13,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import nclab.cli.report.HeatMap;
 import nclab.cli.report.HtmlReport;
-import nclab.cli.report.LineChart;
 import nclab.cli.report.Plot;
 import nclab.cli.report.Plots;
 import nclab.cli.report.ReportCommand;
@@ -114,17 +112,11 @@ public final class ReproduceCommand implements Callable<Integer> {
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(settings) + "\n");
             Reproduction.Result result = r.run(p, dir);
             List<Plot> plots = new ArrayList<>();
-            for (LineChart chart : result.charts()) {
-                Plot plot = Plots.render(chart);
+            result.charts().forEach(chart -> plots.add(Plots.render(chart)));
+            result.heatMaps().forEach(map -> plots.add(Plots.render(map)));
+            for (Plot plot : plots) {
                 AtomicFiles.write(dir.resolve("plots").resolve(plot.id() + ".png"), plot.png());
                 AtomicFiles.writeString(dir.resolve("plots").resolve(plot.id() + ".svg"), plot.svg());
-                plots.add(plot);
-            }
-            for (HeatMap map : result.heatMaps()) {
-                Plot plot = Plots.render(map);
-                AtomicFiles.write(dir.resolve("plots").resolve(plot.id() + ".png"), plot.png());
-                AtomicFiles.writeString(dir.resolve("plots").resolve(plot.id() + ".svg"), plot.svg());
-                plots.add(plot);
             }
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("paper", "seed " + r.paper());
