@@ -30,9 +30,11 @@ class SweepKillTest {
                 + " lambda: 0.0009765625, optimizer: gd, lr: 0.5, steps: 12000, log_points: 4, d: 10}\naxes:\n  seed: {seeds: 2}\n");
         Path out = tmp.resolve("out");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process sweepJvm = new ProcessBuilder(java, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "nclab.cli.Main", "sweep", sweep.toString(), "--out", out.toString(), "--workers", "2")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("sweep.log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+        command.addAll(nclab.linalg.RowKernels.childJvmOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "nclab.cli.Main", "sweep", sweep.toString(),
+                "--out", out.toString(), "--workers", "2"));
+        Process sweepJvm = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("sweep.log").toFile()).start();
         List<ProcessHandle> children = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 90_000;
         try {

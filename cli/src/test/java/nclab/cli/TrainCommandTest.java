@@ -67,8 +67,9 @@ class TrainCommandTest {
         Path killed = dir.resolve("killed");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         java.util.List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-cp", cp,
-                Main.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true"));
+        command.addAll(nclab.linalg.RowKernels.childJvmOptions());
+        command.addAll(List.of("-cp", cp, Main.class.getName()));
         command.addAll(List.of(concat(args, "--out", killed.toString())));
         Process child = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile()).start();

@@ -52,7 +52,7 @@ import nclab.linalg.NativeBlas;
  *
  * <p>Instances hold scratch buffers: not thread-safe.
  */
-public final class UfmObjective implements FusedSgdObjective {
+public final class UfmObjective implements FusedSgdObjective, FusedGradientObjective {
     /** Model id in configs and on the command line. */
     public static final String MODEL = "ufm";
     /** Default standard deviation of the Gaussian initialisation (pitfalls.md, ReLU UFM). */
@@ -212,6 +212,13 @@ public final class UfmObjective implements FusedSgdObjective {
     public double valueAndGradient(double[] x, double[] grad) {
         checkLength(x, grad);
         return kernel().fullValueAndGradient(x, grad);
+    }
+
+    /** The full-batch step in place ({@link UfmSgdKernel#fusedFullStep}), projection onto H ≥ 0 included. */
+    @Override
+    public double fusedGradientStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck) {
+        checkLength(x, x);
+        return kernel().fusedFullStep(x, eta, valueCheck);
     }
 
     /** The former per-sample full-batch pass (reference for tests of the blocked kernel). */

@@ -1,6 +1,7 @@
 package nclab.model;
 
 import nclab.linalg.BlockProducts;
+import nclab.linalg.RowKernels;
 
 /**
  * The fused minibatch SGD step of {@link UfmObjective} ({@link FusedSgdObjective}): logits, softmax cross-entropy,
@@ -13,6 +14,8 @@ import nclab.linalg.BlockProducts;
  * than every earlier one arrives.
  */
 final class UfmSgdKernel {
+    /** The SIMD or scalar inner loops ({@link RowKernels#best()}). */
+    private static final RowKernels OPS = RowKernels.best();
     private final int k;
     private final int d;
     private final int offH;
@@ -29,6 +32,8 @@ final class UfmSgdKernel {
     /** Second half of the full-batch rows (products path): its ∇W share, the sums, the thread that runs it. */
     private double[] secondW;
     private double[] sums;
+    /** One row of ∇h for K ≠ 4 in the fused full step. */
+    private double[] rowScratch;
     private java.util.concurrent.ExecutorService helper;
     /** Gradient, then candidate, of W (K×d) and its velocity. */
     private final double[] newW;
@@ -112,15 +117,15 @@ final class UfmSgdKernel {
         if (rowRidge != 0) {
             double h2 = 0;
             for (int t = 0; t < m; t++) {
-                h2 += dot(x, offH + batch[from + t] * d, x, offH + batch[from + t] * d, d);
+                h2 += OPS.dot(x, offH + batch[from + t] * d, x, offH + batch[from + t] * d, d);
             }
             value += 0.5 * rowRidge * h2;
         }
         if (lambdaW != 0) {
-            value += 0.5 * lambdaW * dot(x, 0, x, 0, k * d);
+            value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, k * d);
         }
         if (bias && lambdaB != 0) {
-            value += 0.5 * lambdaB * dot(x, offB, x, offB, k);
+            value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
         }
         wDone = false;
         rowsDone = false;
@@ -192,31 +197,34 @@ final class UfmSgdKernel {
             int h1 = offH + batch[from + t + 1] * d;
             int c = 0;
             for (; c + 3 < k; c += 4) {
-                tile2x4(x, h0, h1, c, t);
+                OPS.dots2x4(x, h0, h1, c * d, d, d, g, t * k + c, (t + 1) * k + c);
             }
             for (; c < k; c++) {
-                g[t * k + c] = dot(x, c * d, x, h0, d);
-                g[(t + 1) * k + c] = dot(x, c * d, x, h1, d);
+                g[t * k + c] = OPS.dot(x, c * d, x, h0, d);
+                g[(t + 1) * k + c] = OPS.dot(x, c * d, x, h1, d);
             }
         }
         if (t < m) {
             int h0 = offH + batch[from + t] * d;
             int c = 0;
             for (; c + 3 < k; c += 4) {
-                tile1x4(x, h0, c, t);
+                OPS.dots1x4(x, h0, c * d, d, d, g, t * k + c);
             }
             for (; c < k; c++) {
-                g[t * k + c] = dot(x, c * d, x, h0, d);
+                g[t * k + c] = OPS.dot(x, c * d, x, h0, d);
             }
         }
-        return softmaxRows(x, batch, from, m);
+        return softmax(x, 0, m, batch, from, 1.0 / m);
     }
 
-    /** Turns the logits in g (m×K, bias not yet added) into g_t = (softmax − e_y)/m; returns Σ_t CE_t. */
-    private double softmaxRows(double[] x, int[] batch, int from, int m) {
-        double invB = 1.0 / m;
+    /**
+     * Turns the logits in rows t0 ≤ t &lt; t1 of g (bias not yet added) into g_t = scale·(softmax − e_{y_t}) and
+     * returns Σ_t CE_t, with y_t the label of sample batch[from + t] (of sample t when batch is null). Three passes:
+     * shift each row by its maximum, exponentiate the whole block ({@link RowKernels#exp}), normalise.
+     */
+    private double softmax(double[] x, int t0, int t1, int[] batch, int from, double scale) {
         double ce = 0;
-        for (int t = 0; t < m; t++) {
+        for (int t = t0; t < t1; t++) {
             int o = t * k;
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < k; c++) {
@@ -226,77 +234,30 @@ final class UfmSgdKernel {
                     max = s;
                 }
             }
-            int y = labels[batch[from + t]];
-            double zy = g[o + y];
+            for (int c = 0; c < k; c++) {
+                g[o + c] -= max;
+            }
+            ce -= g[o + label(batch, from, t)]; // CE_t = log Σ_c e^{z_c − max} − (z_y − max)
+        }
+        OPS.exp(g, t0 * k, t1 * k);
+        for (int t = t0; t < t1; t++) {
+            int o = t * k;
             double sum = 0;
             for (int c = 0; c < k; c++) {
-                double e = Math.exp(g[o + c] - max);
-                g[o + c] = e;
-                sum += e;
+                sum += g[o + c];
             }
-            double inv = 1.0 / sum;
+            ce += Math.log(sum);
+            double inv = scale / sum;
             for (int c = 0; c < k; c++) {
-                g[o + c] = g[o + c] * inv * invB;
+                g[o + c] *= inv;
             }
-            g[o + y] -= invB;
-            ce += max + Math.log(sum) - zy;
+            g[o + label(batch, from, t)] -= scale;
         }
         return ce;
     }
 
-    /** Logits of rows h0, h1 (visits t, t+1) against classes c..c+3: eight independent FMA chains over d. */
-    private void tile2x4(double[] x, int h0, int h1, int c, int t) {
-        int w0 = c * d;
-        int w1 = w0 + d;
-        int w2 = w1 + d;
-        int w3 = w2 + d;
-        double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        for (int j = 0; j < d; j++) {
-            double a = x[h0 + j];
-            double b = x[h1 + j];
-            double u = x[w0 + j];
-            s00 = Math.fma(a, u, s00);
-            s10 = Math.fma(b, u, s10);
-            u = x[w1 + j];
-            s01 = Math.fma(a, u, s01);
-            s11 = Math.fma(b, u, s11);
-            u = x[w2 + j];
-            s02 = Math.fma(a, u, s02);
-            s12 = Math.fma(b, u, s12);
-            u = x[w3 + j];
-            s03 = Math.fma(a, u, s03);
-            s13 = Math.fma(b, u, s13);
-        }
-        int o = t * k + c;
-        g[o] = s00;
-        g[o + 1] = s01;
-        g[o + 2] = s02;
-        g[o + 3] = s03;
-        o += k;
-        g[o] = s10;
-        g[o + 1] = s11;
-        g[o + 2] = s12;
-        g[o + 3] = s13;
-    }
-
-    private void tile1x4(double[] x, int h0, int c, int t) {
-        int w0 = c * d;
-        int w1 = w0 + d;
-        int w2 = w1 + d;
-        int w3 = w2 + d;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int j = 0; j < d; j++) {
-            double a = x[h0 + j];
-            s0 = Math.fma(a, x[w0 + j], s0);
-            s1 = Math.fma(a, x[w1 + j], s1);
-            s2 = Math.fma(a, x[w2 + j], s2);
-            s3 = Math.fma(a, x[w3 + j], s3);
-        }
-        int o = t * k + c;
-        g[o] = s0;
-        g[o + 1] = s1;
-        g[o + 2] = s2;
-        g[o + 3] = s3;
+    private int label(int[] batch, int from, int t) {
+        return labels[batch == null ? t : batch[from + t]];
     }
 
     /**
@@ -325,7 +286,7 @@ final class UfmSgdKernel {
             grad[i] = lw * x[i];
         }
         if (lambdaW != 0) {
-            value += 0.5 * lambdaW * dot(x, 0, x, 0, kd);
+            value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, kd);
         }
         if (bias) {
             for (int c = 0; c < k; c++) {
@@ -336,28 +297,16 @@ final class UfmSgdKernel {
                 grad[offB + c] = s;
             }
             if (lambdaB != 0) {
-                value += 0.5 * lambdaB * dot(x, offB, x, offB, k);
+                value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
             }
         }
         double h2 = 0;
         int t = 0;
         for (; t + 3 < n; t += 4) {
             int h0 = offH + t * d;
-            int h1 = h0 + d;
-            int h2o = h1 + d;
-            int h3 = h2o + d;
             for (int c = 0; c < k; c++) {
-                int w = c * d;
-                double g0 = g[t * k + c];
-                double g1 = g[(t + 1) * k + c];
-                double g2 = g[(t + 2) * k + c];
-                double g3 = g[(t + 3) * k + c];
-                for (int j = 0; j < d; j++) {
-                    double a = Math.fma(g0, x[h0 + j], grad[w + j]);
-                    a = Math.fma(g1, x[h1 + j], a);
-                    a = Math.fma(g2, x[h2o + j], a);
-                    grad[w + j] = Math.fma(g3, x[h3 + j], a);
-                }
+                OPS.accumulate4(x, h0, h0 + d, h0 + 2 * d, h0 + 3 * d, g[t * k + c], g[(t + 1) * k + c],
+                        g[(t + 2) * k + c], g[(t + 3) * k + c], grad, c * d, d);
             }
             for (int u = t; u < t + 4; u++) {
                 h2 += fullRowGradient(x, grad, u);
@@ -366,15 +315,238 @@ final class UfmSgdKernel {
         for (; t < n; t++) {
             int h0 = offH + t * d;
             for (int c = 0; c < k; c++) {
-                int w = c * d;
-                double g0 = g[t * k + c];
-                for (int j = 0; j < d; j++) {
-                    grad[w + j] = Math.fma(g0, x[h0 + j], grad[w + j]);
-                }
+                OPS.axpy(g[t * k + c], x, h0, grad, c * d, d);
             }
             h2 += fullRowGradient(x, grad, t);
         }
         return value + 0.5 * lambdaH * h2;
+    }
+
+    /** Bound below which every number a fused step writes is safely finite. */
+    private static final double SAFE = 1e300;
+
+    /**
+     * The full-batch gradient step x ← Π(x − η∇f(x)) in place ({@link FusedGradientObjective}); returns f(x), or NaN
+     * (x untouched) when the finiteness bound fails. Phase 1 computes the logits, softmax, f(x), Σ‖h_i‖² and
+     * max|h| (reading H once); after {@code valueCheck} and the bound, phase 2 reads H once more and, block by
+     * block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step (from the
+     * old W); W and b are stepped last. Same mathematics as {@link #fullValueAndGradient} plus the update, in another
+     * operation order.
+     */
+    double fusedFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck) {
+        if (g.length < n * k) {
+            g = new double[n * k];
+        }
+        int kd = k * d;
+        double value;
+        double maxH;
+        if (products != null) {
+            inHalves(split(), (from, to, at) -> logitBlocks(x, from, to, at));
+            value = (sums[0] + sums[3]) / n + 0.5 * lambdaH * (sums[1] + sums[4]);
+            maxH = Math.max(sums[2], sums[5]);
+        } else {
+            if (all == null) {
+                all = new int[n];
+                for (int i = 0; i < n; i++) {
+                    all[i] = i;
+                }
+            }
+            value = logits(x, all, 0, n) / n;
+            if (lambdaH != 0) {
+                value += 0.5 * lambdaH * OPS.dot(x, offH, x, offH, n * d);
+            }
+            maxH = OPS.maxAbs(x, offH, n * d);
+        }
+        if (lambdaW != 0) {
+            value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, kd);
+        }
+        if (bias && lambdaB != 0) {
+            value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
+        }
+        valueCheck.accept(value);
+        double maxW = OPS.maxAbs(x, 0, kd);
+        double maxB = bias ? OPS.maxAbs(x, offB, k) : 0.0;
+        double rowBound = maxH + eta * (lambdaH * maxH + 2.0 / n * maxW);
+        double wBound = maxW + eta * (lambdaW * maxW + 2.0 * maxH);
+        double bBound = maxB + eta * (lambdaB * maxB + 2.0);
+        if (!(rowBound < SAFE && wBound < SAFE && bBound < SAFE && d * maxH * maxW + maxB < SAFE)) {
+            return Double.NaN;
+        }
+        if (bias) {
+            for (int c = 0; c < k; c++) {
+                double sb = lambdaB * x[offB + c];
+                for (int t = 0; t < n; t++) {
+                    sb += g[t * k + c];
+                }
+                newB[c] = sb;
+            }
+        }
+        if (products != null) {
+            java.util.Arrays.fill(secondW, 0.0);
+            java.util.Arrays.fill(newW, 0.0);
+            inHalves(split(), (from, to, at) -> stepBlocks(x, at == 0 ? newW : secondW, from, to, eta));
+            for (int i = 0; i < kd; i++) {
+                newW[i] = Math.fma(lambdaW, x[i], newW[i] + secondW[i]);
+            }
+        } else {
+            for (int i = 0; i < kd; i++) {
+                newW[i] = lambdaW * x[i];
+            }
+            int t = 0;
+            for (; t + 3 < n; t += 4) {
+                int h0 = offH + t * d;
+                for (int c = 0; c < k; c++) {
+                    OPS.accumulate4(x, h0, h0 + d, h0 + 2 * d, h0 + 3 * d, g[t * k + c], g[(t + 1) * k + c],
+                            g[(t + 2) * k + c], g[(t + 3) * k + c], newW, c * d, d);
+                }
+                for (int u = t; u < t + 4; u++) {
+                    stepRow(x, u, eta);
+                }
+            }
+            for (; t < n; t++) {
+                for (int c = 0; c < k; c++) {
+                    OPS.axpy(g[t * k + c], x, offH + t * d, newW, c * d, d);
+                }
+                stepRow(x, t, eta);
+            }
+        }
+        OPS.axpy(-eta, newW, 0, x, 0, kd);
+        if (bias) {
+            for (int c = 0; c < k; c++) {
+                x[offB + c] -= eta * newB[c];
+            }
+        }
+        return value;
+    }
+
+    /** h_t ← Π(h_t − η(λ_H h_t + Σ_c g_tc w_c)) in place (the old W: W is stepped after all rows). */
+    private void stepRow(double[] x, int t, double eta) {
+        int h = offH + t * d;
+        int o = t * k;
+        if (k == 4) {
+            OPS.step4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lambdaH, x, h, eta, x, h, d);
+        } else {
+            if (rowScratch == null) {
+                rowScratch = new double[d];
+            }
+            int c = 0;
+            if (k > 4) {
+                OPS.combine4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lambdaH, x, h, rowScratch, 0, d);
+                c = 4;
+            } else {
+                for (int j = 0; j < d; j++) {
+                    rowScratch[j] = lambdaH * x[h + j];
+                }
+            }
+            addClasses(x, o, c, rowScratch, 0);
+            OPS.axpy(-eta, rowScratch, 0, x, h, d);
+        }
+        if (nonNegative) {
+            clamp(x, h, h + d);
+        }
+    }
+
+    private static void clamp(double[] x, int from, int to) {
+        for (int j = from; j < to; j++) {
+            if (x[j] < 0) {
+                x[j] = 0;
+            }
+        }
+    }
+
+    /** Phase 1 of the products path on rows [from, to): logits, softmax, and Σ CE, Σ‖h‖², max|h| in sums[at..at+2]. */
+    private void logitBlocks(double[] x, int from, int to, int at) {
+        int step = BlockProducts.rowsPerCall(k, d);
+        double invN = 1.0 / n;
+        double ce = 0;
+        double h2 = 0;
+        double maxH = 0;
+        for (int t0 = from; t0 < to; t0 += step) {
+            int rows = Math.min(step, to - t0);
+            int h0 = offH + t0 * d;
+            products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
+            ce += softmax(x, t0, t0 + rows, null, 0, invN);
+            if (lambdaH != 0) {
+                h2 += OPS.dot(x, h0, x, h0, rows * d);
+            }
+            maxH = Math.max(maxH, OPS.maxAbs(x, h0, rows * d));
+        }
+        sums[at] = ce;
+        sums[at + 1] = h2;
+        sums[at + 2] = maxH;
+    }
+
+    /**
+     * Phase 2 of the products path on rows [from, to), block by block: wAcc += G_blkᵀ H_blk, then H_blk ←
+     * Π((1 − ηλ_H) H_blk − η G_blk W) in place (g is scaled by −η on the way).
+     */
+    private void stepBlocks(double[] x, double[] wAcc, int from, int to, double eta) {
+        int step = BlockProducts.rowsPerCall(k, d);
+        double keep = 1.0 - eta * lambdaH;
+        for (int t0 = from; t0 < to; t0 += step) {
+            int rows = Math.min(step, to - t0);
+            int h0 = offH + t0 * d;
+            int end = h0 + rows * d;
+            products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, wAcc, 0);
+            for (int i = t0 * k; i < (t0 + rows) * k; i++) {
+                g[i] *= -eta;
+            }
+            if (keep != 1.0) {
+                for (int j = h0; j < end; j++) {
+                    x[j] *= keep;
+                }
+            }
+            products.multiplyAdd(g, t0 * k, rows, k, x, 0, d, x, h0);
+            if (nonNegative) {
+                clamp(x, h0, end);
+            }
+        }
+    }
+
+    /** Rows of the first half of the products path: a whole number of blocks (n when one block covers all). */
+    private int split() {
+        int step = BlockProducts.rowsPerCall(k, d);
+        int blocks = (n + step - 1) / step;
+        return Math.min(n, (blocks + 1) / 2 * step);
+    }
+
+    /** Work on the rows [from, to), writing its sums from index at. */
+    private interface Half {
+        void run(int from, int to, int at);
+    }
+
+    /** Runs rows [0, split) here and [split, n) on the helper thread (sums at 0 and 3); one call when split = n. */
+    private void inHalves(int split, Half half) {
+        if (sums == null) {
+            sums = new double[6];
+        }
+        if (secondW == null) {
+            secondW = new double[k * d];
+        }
+        sums[3] = 0;
+        sums[4] = 0;
+        sums[5] = 0;
+        if (split >= n) {
+            half.run(0, n, 0);
+            return;
+        }
+        if (helper == null) {
+            helper = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread th = new Thread(r, "nclab-ufm-products");
+                th.setDaemon(true);
+                return th;
+            });
+        }
+        java.util.concurrent.Future<?> second = helper.submit(() -> half.run(split, n, 3));
+        half.run(0, split, 0);
+        try {
+            second.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the gradient step", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("gradient step block failed", e.getCause());
+        }
     }
 
     /**
@@ -400,7 +572,7 @@ final class UfmSgdKernel {
         if (split < n) {
             if (secondW == null) {
                 secondW = new double[kd];
-                sums = new double[4];
+                sums = new double[6];
                 helper = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "nclab-ufm-products");
                     t.setDaemon(true);
@@ -424,7 +596,7 @@ final class UfmSgdKernel {
             }
         } else {
             if (sums == null) {
-                sums = new double[4];
+                sums = new double[6];
             }
             productBlocks(x, grad, grad, 0, 0, n, step, sums, 0);
             sums[2] = 0;
@@ -435,7 +607,7 @@ final class UfmSgdKernel {
         double h2 = sums[1] + sums[3];
         double value = ce * invN;
         if (lambdaW != 0) {
-            value += 0.5 * lambdaW * dot(x, 0, x, 0, kd);
+            value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, kd);
         }
         if (bias) {
             for (int c = 0; c < k; c++) {
@@ -446,7 +618,7 @@ final class UfmSgdKernel {
                 grad[offB + c] = s;
             }
             if (lambdaB != 0) {
-                value += 0.5 * lambdaB * dot(x, offB, x, offB, k);
+                value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
             }
         }
         return value + 0.5 * lambdaH * h2;
@@ -466,7 +638,7 @@ final class UfmSgdKernel {
             int rows = Math.min(step, to - t0);
             int h0 = offH + t0 * d;
             products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
-            ce += softmaxFullRows(x, t0, t0 + rows, invN);
+            ce += softmax(x, t0, t0 + rows, null, 0, invN);
             products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, wAcc, wOff);
             int end = h0 + rows * d;
             for (int j = h0; j < end; j++) {
@@ -474,44 +646,13 @@ final class UfmSgdKernel {
             }
             if (lh != 0) {
                 for (int h = h0; h < end; h += d) {
-                    h2 += dot(x, h, x, h, d);
+                    h2 += OPS.dot(x, h, x, h, d);
                 }
             }
             products.multiplyAdd(g, t0 * k, rows, k, x, 0, d, grad, h0);
         }
         sums[at] = ce;
         sums[at + 1] = h2;
-    }
-
-    /** Rows t0 ≤ t &lt; t1 of g: logits (bias not yet added) → g_t = (softmax − e_{y_t})·invN; returns Σ CE_t. */
-    private double softmaxFullRows(double[] x, int t0, int t1, double invN) {
-        double ce = 0;
-        for (int t = t0; t < t1; t++) {
-            int o = t * k;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < k; c++) {
-                double s = bias ? g[o + c] + x[offB + c] : g[o + c];
-                g[o + c] = s;
-                if (s > max) {
-                    max = s;
-                }
-            }
-            int y = labels[t];
-            double zy = g[o + y];
-            double sum = 0;
-            for (int c = 0; c < k; c++) {
-                double e = Math.exp(g[o + c] - max);
-                g[o + c] = e;
-                sum += e;
-            }
-            double inv = 1.0 / sum;
-            for (int c = 0; c < k; c++) {
-                g[o + c] = g[o + c] * inv * invN;
-            }
-            g[o + y] -= invN;
-            ce += max + Math.log(sum) - zy;
-        }
-        return ce;
     }
 
     /** Sets ∇h_t = Σ_c g_tc w_c + λ_H h_t (classes in blocks of four); returns ‖h_t‖² when λ_H ≠ 0, else 0. */
@@ -521,19 +662,7 @@ final class UfmSgdKernel {
         double lh = lambdaH;
         int c = 0;
         if (k >= 4) {
-            double g0 = g[o];
-            double g1 = g[o + 1];
-            double g2 = g[o + 2];
-            double g3 = g[o + 3];
-            int w1 = d;
-            int w2 = 2 * d;
-            int w3 = 3 * d;
-            for (int j = 0; j < d; j++) {
-                double a = Math.fma(g0, x[j], lh * x[h + j]);
-                a = Math.fma(g1, x[w1 + j], a);
-                a = Math.fma(g2, x[w2 + j], a);
-                grad[h + j] = Math.fma(g3, x[w3 + j], a);
-            }
+            OPS.combine4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lh, x, h, grad, h, d);
             c = 4;
         } else {
             for (int j = 0; j < d; j++) {
@@ -541,12 +670,13 @@ final class UfmSgdKernel {
             }
         }
         addClasses(x, o, c, grad, h);
-        return lh != 0 ? dot(x, h, x, h, d) : 0.0;
+        return lh != 0 ? OPS.dot(x, h, x, h, d) : 0.0;
     }
 
     /** newW := ∇W = Σ_t g_t h_tᵀ + λ_W W (visits in blocks of four), newB := ∇b. */
     private void weightGradients(double[] x, double[] v, int[] batch, int from, int m, double eta) {
         wDone = m == 4 && v == null;
+        double lw = lambdaW;
         for (int c = 0; c < k; c++) {
             int w = c * d;
             int t = 0;
@@ -555,56 +685,24 @@ final class UfmSgdKernel {
                 int h1 = offH + batch[from + 1] * d;
                 int h2 = offH + batch[from + 2] * d;
                 int h3 = offH + batch[from + 3] * d;
-                double g0 = g[c];
-                double g1 = g[k + c];
-                double g2 = g[2 * k + c];
-                double g3 = g[3 * k + c];
-                double lw = lambdaW;
-                if (m == 4 && v == null) { // the whole gradient in one block: fuse the update
-                    for (int j = 0; j < d; j++) {
-                        double xw = x[w + j];
-                        double a = Math.fma(g0, x[h0 + j], lw * xw);
-                        a = Math.fma(g1, x[h1 + j], a);
-                        a = Math.fma(g2, x[h2 + j], a);
-                        newW[w + j] = xw - eta * Math.fma(g3, x[h3 + j], a);
-                    }
+                if (wDone) { // the whole gradient in one block: fuse the update
+                    OPS.step4(x, h0, h1, h2, h3, g[c], g[k + c], g[2 * k + c], g[3 * k + c], lw, x, w, eta, newW, w, d);
                     continue;
                 }
-                for (int j = 0; j < d; j++) {
-                    double a = Math.fma(g0, x[h0 + j], lw * x[w + j]);
-                    a = Math.fma(g1, x[h1 + j], a);
-                    a = Math.fma(g2, x[h2 + j], a);
-                    newW[w + j] = Math.fma(g3, x[h3 + j], a);
-                }
+                OPS.combine4(x, h0, h1, h2, h3, g[c], g[k + c], g[2 * k + c], g[3 * k + c], lw, x, w, newW, w, d);
                 t = 4;
             } else {
-                double lw = lambdaW;
                 for (int j = 0; j < d; j++) {
                     newW[w + j] = lw * x[w + j];
                 }
             }
             for (; t + 3 < m; t += 4) {
-                int h0 = offH + batch[from + t] * d;
-                int h1 = offH + batch[from + t + 1] * d;
-                int h2 = offH + batch[from + t + 2] * d;
-                int h3 = offH + batch[from + t + 3] * d;
-                double g0 = g[t * k + c];
-                double g1 = g[(t + 1) * k + c];
-                double g2 = g[(t + 2) * k + c];
-                double g3 = g[(t + 3) * k + c];
-                for (int j = 0; j < d; j++) {
-                    double a = Math.fma(g0, x[h0 + j], newW[w + j]);
-                    a = Math.fma(g1, x[h1 + j], a);
-                    a = Math.fma(g2, x[h2 + j], a);
-                    newW[w + j] = Math.fma(g3, x[h3 + j], a);
-                }
+                OPS.accumulate4(x, offH + batch[from + t] * d, offH + batch[from + t + 1] * d,
+                        offH + batch[from + t + 2] * d, offH + batch[from + t + 3] * d, g[t * k + c],
+                        g[(t + 1) * k + c], g[(t + 2) * k + c], g[(t + 3) * k + c], newW, w, d);
             }
             for (; t < m; t++) {
-                int h0 = offH + batch[from + t] * d;
-                double g0 = g[t * k + c];
-                for (int j = 0; j < d; j++) {
-                    newW[w + j] = Math.fma(g0, x[h0 + j], newW[w + j]);
-                }
+                OPS.axpy(g[t * k + c], x, offH + batch[from + t] * d, newW, w, d);
             }
         }
         if (bias) {
@@ -626,48 +724,19 @@ final class UfmSgdKernel {
             int s = visitSlot[t];
             int r = s * d;
             int h = slotOffset[s];
-            boolean first = visitFirst[t];
             int o = t * k;
-            int c = 0;
             if (fuseRows) { // ∇h_i complete in one block of four classes: write the new row
-                double g0 = g[o];
-                double g1 = g[o + 1];
-                double g2 = g[o + 2];
-                double g3 = g[o + 3];
-                int w1 = d;
-                int w2 = 2 * d;
-                int w3 = 3 * d;
-                for (int j = 0; j < d; j++) {
-                    double xh = x[h + j];
-                    double a = Math.fma(g0, x[j], rowRidge * xh);
-                    a = Math.fma(g1, x[w1 + j], a);
-                    a = Math.fma(g2, x[w2 + j], a);
-                    newRows[r + j] = xh - eta * Math.fma(g3, x[w3 + j], a);
-                }
+                OPS.step4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], rowRidge, x, h, eta, newRows, r, d);
                 continue;
             }
+            boolean first = visitFirst[t];
+            int c = 0;
             if (k >= 4) {
-                double g0 = g[o];
-                double g1 = g[o + 1];
-                double g2 = g[o + 2];
-                double g3 = g[o + 3];
-                int w1 = d;
-                int w2 = 2 * d;
-                int w3 = 3 * d;
                 if (first) {
-                    for (int j = 0; j < d; j++) {
-                        double a = Math.fma(g0, x[j], rowRidge * x[h + j]);
-                        a = Math.fma(g1, x[w1 + j], a);
-                        a = Math.fma(g2, x[w2 + j], a);
-                        newRows[r + j] = Math.fma(g3, x[w3 + j], a);
-                    }
+                    OPS.combine4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], rowRidge, x, h, newRows, r, d);
                 } else {
-                    for (int j = 0; j < d; j++) {
-                        double a = Math.fma(g0, x[j], Math.fma(rowRidge, x[h + j], newRows[r + j]));
-                        a = Math.fma(g1, x[w1 + j], a);
-                        a = Math.fma(g2, x[w2 + j], a);
-                        newRows[r + j] = Math.fma(g3, x[w3 + j], a);
-                    }
+                    OPS.axpy(rowRidge, x, h, newRows, r, d);
+                    OPS.accumulate4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], newRows, r, d);
                 }
                 c = 4;
             } else if (first) {
@@ -675,9 +744,7 @@ final class UfmSgdKernel {
                     newRows[r + j] = rowRidge * x[h + j];
                 }
             } else {
-                for (int j = 0; j < d; j++) {
-                    newRows[r + j] = Math.fma(rowRidge, x[h + j], newRows[r + j]);
-                }
+                OPS.axpy(rowRidge, x, h, newRows, r, d);
             }
             addClasses(x, o, c, newRows, r);
         }
@@ -694,9 +761,9 @@ final class UfmSgdKernel {
                 update(x, v, slotOffset[s], newRows, newRowsV, s * d, d, eta, mu, nesterov);
             }
         }
-        p += probe(newW, k * d) + probe(newRows, slots * d);
+        p += OPS.finiteProbe(newW, 0, k * d) + OPS.finiteProbe(newRows, 0, slots * d);
         if (v != null) {
-            p += probe(newWv, k * d) + probe(newRowsV, slots * d);
+            p += OPS.finiteProbe(newWv, 0, k * d) + OPS.finiteProbe(newRowsV, 0, slots * d);
         }
         if (bias) {
             for (int c = 0; c < k; c++) {
@@ -719,56 +786,18 @@ final class UfmSgdKernel {
     }
 
     /**
-     * Σ a[0..len)·0 with eight independent sums: 0 when every entry is finite, NaN otherwise (any order gives the
-     * same verdict).
-     */
-    /**
      * dst[r..r+d) += Σ_{c' ≥ c} g[o + c'] w_{c'} (classes in blocks of four, then one by one, each entry one
      * chain of fused multiply-adds in class order): the rest of a row gradient Σ_c g_tc w_c after its first block.
      */
     private void addClasses(double[] x, int o, int c, double[] dst, int r) {
         for (; c + 3 < k; c += 4) {
-            double g0 = g[o + c];
-            double g1 = g[o + c + 1];
-            double g2 = g[o + c + 2];
-            double g3 = g[o + c + 3];
             int w0 = c * d;
-            int w1 = w0 + d;
-            int w2 = w1 + d;
-            int w3 = w2 + d;
-            for (int j = 0; j < d; j++) {
-                double a = Math.fma(g0, x[w0 + j], dst[r + j]);
-                a = Math.fma(g1, x[w1 + j], a);
-                a = Math.fma(g2, x[w2 + j], a);
-                dst[r + j] = Math.fma(g3, x[w3 + j], a);
-            }
+            OPS.accumulate4(x, w0, w0 + d, w0 + 2 * d, w0 + 3 * d, g[o + c], g[o + c + 1], g[o + c + 2],
+                    g[o + c + 3], dst, r, d);
         }
         for (; c < k; c++) {
-            double g0 = g[o + c];
-            int w0 = c * d;
-            for (int j = 0; j < d; j++) {
-                dst[r + j] = Math.fma(g0, x[w0 + j], dst[r + j]);
-            }
+            OPS.axpy(g[o + c], x, c * d, dst, r, d);
         }
-    }
-
-    private static double probe(double[] a, int len) {
-        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
-        int j = 0;
-        for (; j + 7 < len; j += 8) {
-            p0 += a[j] * 0.0;
-            p1 += a[j + 1] * 0.0;
-            p2 += a[j + 2] * 0.0;
-            p3 += a[j + 3] * 0.0;
-            p4 += a[j + 4] * 0.0;
-            p5 += a[j + 5] * 0.0;
-            p6 += a[j + 6] * 0.0;
-            p7 += a[j + 7] * 0.0;
-        }
-        for (; j < len; j++) {
-            p0 += a[j] * 0.0;
-        }
-        return ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7));
     }
 
     /** For len entries: gradient buf[b..], parameter x[o..]: buf := new parameter, vbuf := new velocity. */
@@ -792,21 +821,5 @@ final class UfmSgdKernel {
                 buf[b + j] = x[o + j] - eta * vn;
             }
         }
-    }
-
-    /** Σ_j a[ao+j]·b[bo+j], four independent FMA chains (fixed order). */
-    private static double dot(double[] a, int ao, double[] b, int bo, int len) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 3 < len; j += 4) {
-            s0 = Math.fma(a[ao + j], b[bo + j], s0);
-            s1 = Math.fma(a[ao + j + 1], b[bo + j + 1], s1);
-            s2 = Math.fma(a[ao + j + 2], b[bo + j + 2], s2);
-            s3 = Math.fma(a[ao + j + 3], b[bo + j + 3], s3);
-        }
-        for (; j < len; j++) {
-            s0 = Math.fma(a[ao + j], b[bo + j], s0);
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -3,6 +3,7 @@ package nclab.optim;
 import java.util.Map;
 
 import nclab.InvalidInputException;
+import nclab.model.FusedGradientObjective;
 import nclab.model.Objective;
 
 /**
@@ -11,6 +12,10 @@ import nclab.model.Objective;
  * evaluates f and ∇f, checks the {@link DivergenceGuard} on the value and on every number it would write
  * (without writing), and only then commits; a {@link DivergenceException} therefore leaves x and the
  * velocity at the last good iterate. State: step counter, first objective value, velocity.
+ *
+ * <p>Without momentum, an objective that can take the step in its own passes ({@link FusedGradientObjective}: the
+ * UFM) is asked to; it runs the same loss check before writing and proves the written numbers finite by a bound,
+ * and hands the step back here (nothing written) when it cannot.
  */
 public final class GradientDescent implements Optimizer {
     private final Objective objective;
@@ -20,6 +25,8 @@ public final class GradientDescent implements Optimizer {
     private final double[] grad;
     private final double[] velocity;
     private final Steps.Progress progress = new Steps.Progress();
+    /** The objective when it takes fused steps and no momentum is used, else null. */
+    private final FusedGradientObjective fused;
 
     public GradientDescent(Objective objective, LearningRateSchedule schedule) {
         this(objective, schedule, Momentum.none(), DivergenceGuard.DEFAULT);
@@ -35,12 +42,20 @@ public final class GradientDescent implements Optimizer {
         int n = objective.layout().size();
         this.grad = new double[n];
         this.velocity = new double[momentum.enabled() ? n : 0];
+        this.fused = !momentum.enabled() && objective instanceof FusedGradientObjective f ? f : null;
     }
 
     @Override
     public double step(double[] x) {
         long steps = progress.steps();
         long s = steps + 1;
+        if (fused != null) {
+            double value = fused.fusedGradientStep(x, schedule.rate(steps), v -> progress.checkLoss(guard, v));
+            if (!Double.isNaN(value)) {
+                progress.advance(value);
+                return value;
+            }
+        }
         double value = objective.valueAndGradient(x, grad);
         progress.checkLoss(guard, value);
         double eta = schedule.rate(steps);
@@ -55,11 +70,6 @@ public final class GradientDescent implements Optimizer {
     @Override
     public long steps() {
         return progress.steps();
-    }
-
-    /** The gradient evaluated by the last step (at the iterate before its update). */
-    public double[] lastGradient() {
-        return grad;
     }
 
     @Override

@@ -129,6 +129,7 @@ public final class ChildProcessLauncher implements RunLauncher {
         cmd.add(javaExecutable());
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:-UsePerfData");
+        cmd.addAll(nclab.linalg.RowKernels.childJvmOptions());
         System.getProperties().stringPropertyNames().stream().sorted()
                 .filter(k -> (k.startsWith("ai.djl.") || k.startsWith("nclab.")) && !k.equals(ParentWatch.PROPERTY))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import nclab.io.Json;
+import nclab.linalg.RowKernels;
 
 /** Resuming runs: after a kill (child JVM), and without a checkpoint. */
 class RunResumeTest extends SolveRunFixture {
@@ -24,9 +26,11 @@ class RunResumeTest extends SolveRunFixture {
         Files.writeString(cfg, CONFIG + "checkpoint_steps: 500\n");
         Path killed = tmp.resolve("killed");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dnclab.test.stepDelayMillis=1", "-cp", cp, ChildRun.class.getName(), cfg.toString(), killed.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(RowKernels.childJvmOptions()); // the same SIMD or scalar kernels as this JVM: the same numbers
+        command.addAll(List.of("-Dnclab.test.stepDelayMillis=1", "-cp", cp, ChildRun.class.getName(), cfg.toString(),
+                killed.toString()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.exists(killed.resolve("checkpoint.npz")) && child.isAlive() && System.nanoTime() < deadline) {
@@ -64,9 +68,10 @@ class RunResumeTest extends SolveRunFixture {
                 + "momentum: 0.5\nepochs: 20000\nseed: 11\ncheckpoint_steps: 40000\nlog_points: 60\n");
         Path killed = tmp.resolve("killed-sgd");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, ChildRun.class.getName(), cfg.toString(), killed.toString(), "standard")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("child-sgd.log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(RowKernels.childJvmOptions());
+        command.addAll(List.of("-cp", cp, ChildRun.class.getName(), cfg.toString(), killed.toString(), "standard"));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("child-sgd.log").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.exists(killed.resolve("checkpoint.npz")) && child.isAlive() && System.nanoTime() < deadline) {

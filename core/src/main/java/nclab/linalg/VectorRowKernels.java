@@ -1,0 +1,255 @@
+package nclab.linalg;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link RowKernels} on the JDK's Vector API (incubator module {@code jdk.incubator.vector}; loaded only through
+ * {@link RowKernels#best()} when that module is present): 256-bit vectors of four doubles and fused multiply-adds.
+ * Dot products keep one vector accumulator per output and add its four lanes at the end in a fixed order; the tail
+ * beyond a multiple of four is done in scalar code.
+ *
+ * <p><b>Determinism.</b> Only operations whose Java fallback (interpreter, C1) and C2 intrinsic give bit-identical
+ * results are used: lanewise add, multiply, fma, abs, max, loads and stores. Not {@code reduceLanes(ADD)} (its
+ * intrinsic adds the lanes in another order than its fallback) and not the vector {@code EXP} (an SVML stub in C2,
+ * {@link Math#exp} per lane in the fallback): a run resumed in a fresh JVM, still interpreting, must give the numbers
+ * of the uninterrupted run. The exponential is therefore {@link Math#exp}, as in the scalar kernels.
+ */
+final class VectorRowKernels implements RowKernels {
+    static final VectorRowKernels INSTANCE = new VectorRowKernels();
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
+    private static final int L = 4;
+
+    private VectorRowKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public double dot(double[] a, int ao, double[] b, int bo, int len) {
+        DoubleVector acc = DoubleVector.zero(S);
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            acc = DoubleVector.fromArray(S, a, ao + j).fma(DoubleVector.fromArray(S, b, bo + j), acc);
+        }
+        double s = sum(acc);
+        for (; j < len; j++) {
+            s = Math.fma(a[ao + j], b[bo + j], s);
+        }
+        return s;
+    }
+
+    @Override
+    public void dots1x4(double[] x, int h, int w0, int stride, int len, double[] out, int o) {
+        int w1 = w0 + stride;
+        int w2 = w1 + stride;
+        int w3 = w2 + stride;
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            DoubleVector a = DoubleVector.fromArray(S, x, h + j);
+            s0 = a.fma(DoubleVector.fromArray(S, x, w0 + j), s0);
+            s1 = a.fma(DoubleVector.fromArray(S, x, w1 + j), s1);
+            s2 = a.fma(DoubleVector.fromArray(S, x, w2 + j), s2);
+            s3 = a.fma(DoubleVector.fromArray(S, x, w3 + j), s3);
+        }
+        double r0 = sum(s0);
+        double r1 = sum(s1);
+        double r2 = sum(s2);
+        double r3 = sum(s3);
+        for (; j < len; j++) {
+            double a = x[h + j];
+            r0 = Math.fma(a, x[w0 + j], r0);
+            r1 = Math.fma(a, x[w1 + j], r1);
+            r2 = Math.fma(a, x[w2 + j], r2);
+            r3 = Math.fma(a, x[w3 + j], r3);
+        }
+        out[o] = r0;
+        out[o + 1] = r1;
+        out[o + 2] = r2;
+        out[o + 3] = r3;
+    }
+
+    @Override
+    public void dots2x4(double[] x, int h0, int h1, int w0, int stride, int len, double[] out, int o0, int o1) {
+        int w1 = w0 + stride;
+        int w2 = w1 + stride;
+        int w3 = w2 + stride;
+        DoubleVector s00 = DoubleVector.zero(S);
+        DoubleVector s01 = s00;
+        DoubleVector s02 = s00;
+        DoubleVector s03 = s00;
+        DoubleVector s10 = s00;
+        DoubleVector s11 = s00;
+        DoubleVector s12 = s00;
+        DoubleVector s13 = s00;
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            DoubleVector a = DoubleVector.fromArray(S, x, h0 + j);
+            DoubleVector b = DoubleVector.fromArray(S, x, h1 + j);
+            DoubleVector u = DoubleVector.fromArray(S, x, w0 + j);
+            s00 = a.fma(u, s00);
+            s10 = b.fma(u, s10);
+            u = DoubleVector.fromArray(S, x, w1 + j);
+            s01 = a.fma(u, s01);
+            s11 = b.fma(u, s11);
+            u = DoubleVector.fromArray(S, x, w2 + j);
+            s02 = a.fma(u, s02);
+            s12 = b.fma(u, s12);
+            u = DoubleVector.fromArray(S, x, w3 + j);
+            s03 = a.fma(u, s03);
+            s13 = b.fma(u, s13);
+        }
+        out[o0] = sum(s00);
+        out[o0 + 1] = sum(s01);
+        out[o0 + 2] = sum(s02);
+        out[o0 + 3] = sum(s03);
+        out[o1] = sum(s10);
+        out[o1 + 1] = sum(s11);
+        out[o1 + 2] = sum(s12);
+        out[o1 + 3] = sum(s13);
+        for (; j < len; j++) {
+            double a = x[h0 + j];
+            double b = x[h1 + j];
+            out[o0] = Math.fma(a, x[w0 + j], out[o0]);
+            out[o0 + 1] = Math.fma(a, x[w1 + j], out[o0 + 1]);
+            out[o0 + 2] = Math.fma(a, x[w2 + j], out[o0 + 2]);
+            out[o0 + 3] = Math.fma(a, x[w3 + j], out[o0 + 3]);
+            out[o1] = Math.fma(b, x[w0 + j], out[o1]);
+            out[o1 + 1] = Math.fma(b, x[w1 + j], out[o1 + 1]);
+            out[o1 + 2] = Math.fma(b, x[w2 + j], out[o1 + 2]);
+            out[o1 + 3] = Math.fma(b, x[w3 + j], out[o1 + 3]);
+        }
+    }
+
+    @Override
+    public void combine4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
+                         double beta, double[] b, int bo, double[] dst, int r, int len) {
+        DoubleVector v0 = DoubleVector.broadcast(S, g0);
+        DoubleVector v1 = DoubleVector.broadcast(S, g1);
+        DoubleVector v2 = DoubleVector.broadcast(S, g2);
+        DoubleVector v3 = DoubleVector.broadcast(S, g3);
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            DoubleVector a = DoubleVector.fromArray(S, b, bo + j).mul(beta);
+            a = DoubleVector.fromArray(S, s, s0 + j).fma(v0, a);
+            a = DoubleVector.fromArray(S, s, s1 + j).fma(v1, a);
+            a = DoubleVector.fromArray(S, s, s2 + j).fma(v2, a);
+            DoubleVector.fromArray(S, s, s3 + j).fma(v3, a).intoArray(dst, r + j);
+        }
+        for (; j < len; j++) {
+            double a = Math.fma(g0, s[s0 + j], beta * b[bo + j]);
+            a = Math.fma(g1, s[s1 + j], a);
+            a = Math.fma(g2, s[s2 + j], a);
+            dst[r + j] = Math.fma(g3, s[s3 + j], a);
+        }
+    }
+
+    @Override
+    public void accumulate4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
+                            double[] dst, int r, int len) {
+        DoubleVector v0 = DoubleVector.broadcast(S, g0);
+        DoubleVector v1 = DoubleVector.broadcast(S, g1);
+        DoubleVector v2 = DoubleVector.broadcast(S, g2);
+        DoubleVector v3 = DoubleVector.broadcast(S, g3);
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            DoubleVector a = DoubleVector.fromArray(S, s, s0 + j).fma(v0, DoubleVector.fromArray(S, dst, r + j));
+            a = DoubleVector.fromArray(S, s, s1 + j).fma(v1, a);
+            a = DoubleVector.fromArray(S, s, s2 + j).fma(v2, a);
+            DoubleVector.fromArray(S, s, s3 + j).fma(v3, a).intoArray(dst, r + j);
+        }
+        for (; j < len; j++) {
+            double a = Math.fma(g0, s[s0 + j], dst[r + j]);
+            a = Math.fma(g1, s[s1 + j], a);
+            a = Math.fma(g2, s[s2 + j], a);
+            dst[r + j] = Math.fma(g3, s[s3 + j], a);
+        }
+    }
+
+    @Override
+    public void step4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
+                      double beta, double[] b, int bo, double eta, double[] dst, int r, int len) {
+        DoubleVector v0 = DoubleVector.broadcast(S, g0);
+        DoubleVector v1 = DoubleVector.broadcast(S, g1);
+        DoubleVector v2 = DoubleVector.broadcast(S, g2);
+        DoubleVector v3 = DoubleVector.broadcast(S, g3);
+        DoubleVector vb = DoubleVector.broadcast(S, beta);
+        DoubleVector ve = DoubleVector.broadcast(S, -eta);
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            DoubleVector xb = DoubleVector.fromArray(S, b, bo + j);
+            DoubleVector a = xb.mul(vb);
+            a = DoubleVector.fromArray(S, s, s0 + j).fma(v0, a);
+            a = DoubleVector.fromArray(S, s, s1 + j).fma(v1, a);
+            a = DoubleVector.fromArray(S, s, s2 + j).fma(v2, a);
+            a = DoubleVector.fromArray(S, s, s3 + j).fma(v3, a);
+            a.fma(ve, xb).intoArray(dst, r + j);
+        }
+        for (; j < len; j++) {
+            double xb = b[bo + j];
+            double a = Math.fma(g0, s[s0 + j], beta * xb);
+            a = Math.fma(g1, s[s1 + j], a);
+            a = Math.fma(g2, s[s2 + j], a);
+            a = Math.fma(g3, s[s3 + j], a);
+            dst[r + j] = Math.fma(a, -eta, xb);
+        }
+    }
+
+    @Override
+    public void axpy(double g, double[] s, int s0, double[] dst, int r, int len) {
+        DoubleVector vg = DoubleVector.broadcast(S, g);
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            DoubleVector.fromArray(S, s, s0 + j).fma(vg, DoubleVector.fromArray(S, dst, r + j)).intoArray(dst, r + j);
+        }
+        for (; j < len; j++) {
+            dst[r + j] = Math.fma(g, s[s0 + j], dst[r + j]);
+        }
+    }
+
+    @Override
+    public void exp(double[] a, int from, int to) {
+        ScalarRowKernels.INSTANCE.exp(a, from, to);
+    }
+
+    @Override
+    public double finiteProbe(double[] a, int off, int len) {
+        DoubleVector p = DoubleVector.zero(S);
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            p = p.add(DoubleVector.fromArray(S, a, off + j).mul(0.0));
+        }
+        double s = sum(p);
+        for (; j < len; j++) {
+            s += a[off + j] * 0.0;
+        }
+        return s;
+    }
+
+    @Override
+    public double maxAbs(double[] a, int off, int len) {
+        DoubleVector m = DoubleVector.zero(S);
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            m = m.max(DoubleVector.fromArray(S, a, off + j).abs());
+        }
+        double s = m.reduceLanes(VectorOperators.MAX);
+        for (; j < len; j++) {
+            s = Math.max(s, Math.abs(a[off + j]));
+        }
+        return s;
+    }
+
+    /** (v₀ + v₁) + (v₂ + v₃): the lanes added in a fixed order, identical in C2 and in the fallback. */
+    private static double sum(DoubleVector v) {
+        return (v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3));
+    }
+}

@@ -1,0 +1,151 @@
+package nclab.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Contract of {@link RowKernels}: every implementation (scalar always; vector when its module is loaded, as in
+ * these tests' JVM) against a plain, independently written double loop, at lengths that are and are not multiples
+ * of the vector width (tails), with offsets, and with the aliasing the contract allows (in-place steps).
+ */
+class RowKernelsTest {
+    private static final int[] LENGTHS = {1, 3, 4, 7, 64, 65, 130};
+
+    private static List<RowKernels> implementations() {
+        List<RowKernels> list = new ArrayList<>(List.of(RowKernels.scalar()));
+        if (RowKernels.best() != RowKernels.scalar()) {
+            list.add(RowKernels.best());
+        }
+        return list;
+    }
+
+    @Test
+    void theTestJvmUsesTheVectorKernelsLikeTheLauncher() {
+        assertTrue(RowKernels.vectorModuleLoaded(), "surefire passes --add-modules jdk.incubator.vector");
+        assertEquals("vector", RowKernels.best().name());
+        assertEquals(List.of("--add-modules", "jdk.incubator.vector"), RowKernels.childJvmOptions());
+    }
+
+    @Test
+    void dotProductsMatchPlainLoops() {
+        for (RowKernels ops : implementations()) {
+            for (int len : LENGTHS) {
+                double[] x = random(5 * len + 9, len);
+                int h0 = 4 * len + 3;
+                int h1 = 3;
+                int w0 = 3 + len;
+                double[] out = new double[11];
+                ops.dots1x4(x, h0, w0, len, len, out, 1);
+                double[] pair = new double[12];
+                ops.dots2x4(x, h0, h1, w0, len, len, pair, 0, 7);
+                for (int q = 0; q < 4; q++) {
+                    double e0 = plainDot(x, h0, x, w0 + q * len, len);
+                    double e1 = plainDot(x, h1, x, w0 + q * len, len);
+                    String what = ops.name() + " len " + len + " q " + q;
+                    assertEquals(e0, out[1 + q], 1e-13 * len, what);
+                    assertEquals(e0, pair[q], 1e-13 * len, what);
+                    assertEquals(e1, pair[7 + q], 1e-13 * len, what);
+                }
+                assertEquals(plainDot(x, 2, x, h0, len), ops.dot(x, 2, x, h0, len), 1e-13 * len, ops.name());
+            }
+        }
+    }
+
+    @Test
+    void rowCombinationsAndStepsMatchPlainLoops() {
+        for (RowKernels ops : implementations()) {
+            for (int len : LENGTHS) {
+                double[] s = random(6 * len + 5, 2 * len);
+                double[] b = random(len + 2, 3 * len);
+                double[] g = {0.3, -1.25, 2.0, -0.5};
+                int[] so = {5, 5 + len, 2 + 3 * len, 5 * len + 5};
+                double beta = 0.7;
+                double eta = 0.05;
+                double[] dst = random(len + 1, 4 * len);
+                double[] expect = new double[len];
+                for (int j = 0; j < len; j++) {
+                    expect[j] = beta * b[2 + j];
+                    for (int q = 0; q < 4; q++) {
+                        expect[j] += g[q] * s[so[q] + j];
+                    }
+                }
+                String what = ops.name() + " len " + len;
+                ops.combine4(s, so[0], so[1], so[2], so[3], g[0], g[1], g[2], g[3], beta, b, 2, dst, 1, len);
+                for (int j = 0; j < len; j++) {
+                    assertEquals(expect[j], dst[1 + j], 1e-13, what + " combine4 " + j);
+                }
+                double[] acc = dst.clone();
+                ops.accumulate4(s, so[0], so[1], so[2], so[3], g[0], g[1], g[2], g[3], acc, 1, len);
+                for (int j = 0; j < len; j++) {
+                    assertEquals(2 * expect[j] - beta * b[2 + j], acc[1 + j], 1e-12, what + " accumulate4 " + j);
+                }
+                double[] inPlace = b.clone(); // dst = b at the same offset: an in-place gradient step
+                ops.step4(s, so[0], so[1], so[2], so[3], g[0], g[1], g[2], g[3], beta, inPlace, 2, eta, inPlace, 2, len);
+                for (int j = 0; j < len; j++) {
+                    assertEquals(b[2 + j] - eta * expect[j], inPlace[2 + j], 1e-13, what + " step4 " + j);
+                }
+                assertEquals(b[0], inPlace[0], 0.0, "entries outside the row are untouched");
+                double[] y = dst.clone();
+                ops.axpy(-0.25, s, 3, y, 1, len);
+                for (int j = 0; j < len; j++) {
+                    assertEquals(dst[1 + j] - 0.25 * s[3 + j], y[1 + j], 1e-14, what + " axpy " + j);
+                }
+            }
+        }
+    }
+
+    @Test
+    void exponentialProbeAndMaximum() {
+        for (RowKernels ops : implementations()) {
+            for (int len : LENGTHS) {
+                double[] a = random(len + 3, 5 * len);
+                for (int j = 0; j < a.length; j++) {
+                    a[j] *= 30; // arguments in about [−90, 90]
+                }
+                double[] e = a.clone();
+                ops.exp(e, 2, 2 + len);
+                for (int j = 0; j < a.length; j++) {
+                    double want = j >= 2 && j < 2 + len ? Math.exp(a[j]) : a[j];
+                    assertEquals(want, e[j], 5e-16 * Math.abs(want), ops.name() + " exp " + j);
+                }
+                double max = 0;
+                for (int j = 1; j < 1 + len; j++) {
+                    max = Math.max(max, Math.abs(a[j]));
+                }
+                assertEquals(max, ops.maxAbs(a, 1, len), 0.0, ops.name() + " maxAbs");
+                assertEquals(0.0, ops.finiteProbe(a, 1, len), 0.0, ops.name() + " finite");
+                for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                    double[] c = a.clone();
+                    c[len] = bad; // the last entry of the range: in the tail when len is not a multiple of 4
+                    assertTrue(Double.isNaN(ops.finiteProbe(c, 1, len)), ops.name() + " probe finds " + bad);
+                }
+                double[] c = a.clone();
+                c[1] = Double.NaN;
+                assertTrue(Double.isNaN(ops.maxAbs(c, 1, len)), ops.name() + " maxAbs propagates NaN");
+            }
+        }
+    }
+
+    private static double plainDot(double[] a, int ao, double[] b, int bo, int len) {
+        double s = 0;
+        for (int j = 0; j < len; j++) {
+            s += a[ao + j] * b[bo + j];
+        }
+        return s;
+    }
+
+    private static double[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = 2 * r.nextDouble() - 1;
+        }
+        return a;
+    }
+}

@@ -1,0 +1,100 @@
+package nclab.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+
+import nclab.data.ClassSizes;
+import nclab.linalg.BlockProducts;
+import nclab.linalg.NativeBlas;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-place full-batch step {@link UfmObjective#fusedGradientStep} against the step written out from the
+ * independent per-sample gradient, x − η∇f(x) (then clamped at 0 for UFM₊): blocked Java pass (K = 2, 3, 4, 10,
+ * with and without bias and ridge) and products pass (above the work threshold, native dgemm when it loads, two
+ * threads); the value check runs before anything is written; the finiteness bound hands the step back untouched.
+ */
+class UfmFusedStepTest {
+    @Test
+    void javaPassStepsLikeTheWrittenOutUpdate() {
+        UfmObjective[] objectives = {
+            new UfmObjective(ClassSizes.of(30, 10, 3, 3), 8, 5e-3, 1e-2, false, false),
+            new UfmObjective(ClassSizes.of(21, 7), 5, 0, 0, 0, true, false, 1.0),
+            new UfmObjective(ClassSizes.of(17, 9, 4), 6, 1e-3, 2e-3, 5e-3, true, false, 0.5),
+            new UfmObjective(ClassSizes.step(10, 3, 0.5, 11), 13, 5e-4, 5e-4, false, false),
+            new UfmObjective(ClassSizes.of(25, 11, 5, 2), 7, 1e-3, 1e-3, 0, false, true, 1.0),
+        };
+        for (UfmObjective f : objectives) {
+            assertEquals(false, f.fullBatchUsesProducts());
+            checkStep(f, 0.3);
+        }
+    }
+
+    @Test
+    void productsPassStepsLikeTheWrittenOutUpdate() {
+        NativeBlas.startLoading();
+        UfmObjective[] objectives = {
+            new UfmObjective(ClassSizes.balanced(4, 1024), 64, 5e-4, 5e-4, false, false),
+            new UfmObjective(ClassSizes.of(400, 350, 253), 700, 1e-2, 2e-2, 1e-3, true, false, 0.5),
+            new UfmObjective(ClassSizes.of(500, 300, 231, 100), 520, 0, 1e-3, 0, false, true, 1.0),
+        };
+        for (UfmObjective f : objectives) {
+            assertTrue((long) f.samples() * f.sizes().k() * f.dimension() >= UfmObjective.PRODUCTS_MIN_WORK);
+            assertEquals(BlockProducts.best().isNative(), f.fullBatchUsesProducts());
+            checkStep(f, 0.7);
+        }
+    }
+
+    @Test
+    void aRejectedValueWritesNothing() {
+        UfmObjective f = new UfmObjective(ClassSizes.of(12, 4, 4), 6, 1e-3, 1e-3, false, false);
+        double[] x = f.initialPoint(new SplittableRandom(3));
+        double[] before = x.clone();
+        double[] seen = new double[1];
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.fusedGradientStep(x, 0.1, v -> {
+            seen[0] = v;
+            throw new IllegalStateException("rejected");
+        }));
+        assertEquals("rejected", e.getMessage());
+        assertEquals(f.value(before), seen[0], 1e-12, "the check sees f(x)");
+        assertArrayEquals(before, x, 0.0);
+    }
+
+    @Test
+    void anUnboundedStepIsHandedBackUntouched() {
+        UfmObjective f = new UfmObjective(ClassSizes.of(12, 4, 4), 6, 1e-3, 1e-3, false, false);
+        double[] x = f.initialPoint(new SplittableRandom(3));
+        double[] before = x.clone();
+        assertTrue(Double.isNaN(f.fusedGradientStep(x, 1e305, v -> { })), "η = 1e305 cannot be proven finite");
+        assertArrayEquals(before, x, 0.0);
+    }
+
+    private static void checkStep(UfmObjective f, double eta) {
+        String what = f.sizes() + ", d = " + f.dimension() + ", bias " + f.hasBias() + ", UFM+ " + f.nonNegative();
+        double[] x = f.initialPoint(new SplittableRandom(8));
+        double[] grad = new double[x.length];
+        double value = f.valueAndGradientPerSample(x, grad);
+        double[] expect = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            expect[i] = x[i] - eta * grad[i];
+        }
+        f.project(expect);
+        double[] once = x.clone();
+        double got = f.fusedGradientStep(once, eta, v -> { });
+        assertEquals(value, got, 1e-12 * Math.abs(value), what + ": value");
+        double scale = 0;
+        for (double v : expect) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(expect[i], once[i], 1e-12 * scale, what + ", entry " + i);
+        }
+        double[] twice = x.clone();
+        assertEquals(got, f.fusedGradientStep(twice, eta, v -> { }), 0.0, what + ": repeated");
+        assertArrayEquals(once, twice, 0.0, what + ": bit-identical when repeated");
+    }
+}
