@@ -79,16 +79,20 @@ public interface RowKernels {
 
     /**
      * The gradient step of {@link #combine4} without accumulation: dst[r+j] = b[bo+j] − eta·(beta·b[bo+j] + Σ_q
-     * g_q·s[s_q+j]). dst may be b only with r = bo (an in-place step).
+     * g_q·s[s_q+j]). dst may be b only with r = bo (an in-place step). Returns the {@link #finiteProbe} of the
+     * written entries (0 when all are finite, else NaN), computed on the way.
      */
-    void step4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
+    double step4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
                double beta, double[] b, int bo, double eta, double[] dst, int r, int len);
 
     /** dst[r+j] += g·s[s0+j] for j &lt; len. */
     void axpy(double g, double[] s, int s0, double[] dst, int r, int len);
 
-    /** a[j] = exp(a[j]) for from ≤ j &lt; to. */
-    void exp(double[] a, int from, int to);
+    /**
+     * a[j] = exp(a[j]) for from ≤ j &lt; to, for the arguments of a softmax after its row maximum is subtracted:
+     * a[j] ≤ 0. Within 2 ulp of {@link Math#exp} where exp(a[j]) ≥ 2⁻¹⁰²¹ (a[j] ≥ −708), 0 below that; NaN stays NaN.
+     */
+    void expNonPositive(double[] a, int from, int to);
 
     /** Σ_j a[off+j]·0 over j &lt; len: 0 when every entry is finite, NaN otherwise. */
     double finiteProbe(double[] a, int off, int len);

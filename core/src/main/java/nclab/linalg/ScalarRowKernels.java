@@ -105,15 +105,19 @@ final class ScalarRowKernels implements RowKernels {
     }
 
     @Override
-    public void step4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
-                      double beta, double[] b, int bo, double eta, double[] dst, int r, int len) {
+    public double step4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
+                        double beta, double[] b, int bo, double eta, double[] dst, int r, int len) {
+        double p = 0;
         for (int j = 0; j < len; j++) {
             double xb = b[bo + j];
             double a = Math.fma(g0, s[s0 + j], beta * xb);
             a = Math.fma(g1, s[s1 + j], a);
             a = Math.fma(g2, s[s2 + j], a);
-            dst[r + j] = xb - eta * Math.fma(g3, s[s3 + j], a);
+            double v = xb - eta * Math.fma(g3, s[s3 + j], a);
+            dst[r + j] = v;
+            p += v * 0.0;
         }
+        return p;
     }
 
     @Override
@@ -124,9 +128,9 @@ final class ScalarRowKernels implements RowKernels {
     }
 
     @Override
-    public void exp(double[] a, int from, int to) {
+    public void expNonPositive(double[] a, int from, int to) {
         for (int j = from; j < to; j++) {
-            a[j] = Math.exp(a[j]);
+            a[j] = a[j] < -708.0 ? 0.0 : Math.exp(a[j]);
         }
     }
 

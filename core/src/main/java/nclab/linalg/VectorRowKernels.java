@@ -1,6 +1,7 @@
 package nclab.linalg;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * results are used: lanewise add, multiply, fma, abs, max, loads and stores. Not {@code reduceLanes(ADD)} (its
  * intrinsic adds the lanes in another order than its fallback) and not the vector {@code EXP} (an SVML stub in C2,
  * {@link Math#exp} per lane in the fallback): a run resumed in a fresh JVM, still interpreting, must give the numbers
- * of the uninterrupted run. The exponential is therefore {@link Math#exp}, as in the scalar kernels.
+ * of the uninterrupted run. The exponential is therefore written out from those operations ({@link
+ * #expNonPositive}).
  */
 final class VectorRowKernels implements RowKernels {
     static final VectorRowKernels INSTANCE = new VectorRowKernels();
@@ -31,12 +33,21 @@ final class VectorRowKernels implements RowKernels {
 
     @Override
     public double dot(double[] a, int ao, double[] b, int bo, int len) {
-        DoubleVector acc = DoubleVector.zero(S);
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
         int j = 0;
-        for (; j + L <= len; j += L) {
-            acc = DoubleVector.fromArray(S, a, ao + j).fma(DoubleVector.fromArray(S, b, bo + j), acc);
+        for (; j + 4 * L <= len; j += 4 * L) { // four independent chains: not bound by the fma latency
+            s0 = DoubleVector.fromArray(S, a, ao + j).fma(DoubleVector.fromArray(S, b, bo + j), s0);
+            s1 = DoubleVector.fromArray(S, a, ao + j + L).fma(DoubleVector.fromArray(S, b, bo + j + L), s1);
+            s2 = DoubleVector.fromArray(S, a, ao + j + 2 * L).fma(DoubleVector.fromArray(S, b, bo + j + 2 * L), s2);
+            s3 = DoubleVector.fromArray(S, a, ao + j + 3 * L).fma(DoubleVector.fromArray(S, b, bo + j + 3 * L), s3);
         }
-        double s = sum(acc);
+        for (; j + L <= len; j += L) {
+            s0 = DoubleVector.fromArray(S, a, ao + j).fma(DoubleVector.fromArray(S, b, bo + j), s0);
+        }
+        double s = sum(s0.add(s1).add(s2.add(s3)));
         for (; j < len; j++) {
             s = Math.fma(a[ao + j], b[bo + j], s);
         }
@@ -175,14 +186,16 @@ final class VectorRowKernels implements RowKernels {
     }
 
     @Override
-    public void step4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
-                      double beta, double[] b, int bo, double eta, double[] dst, int r, int len) {
+    public double step4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
+                        double beta, double[] b, int bo, double eta, double[] dst, int r, int len) {
         DoubleVector v0 = DoubleVector.broadcast(S, g0);
         DoubleVector v1 = DoubleVector.broadcast(S, g1);
         DoubleVector v2 = DoubleVector.broadcast(S, g2);
         DoubleVector v3 = DoubleVector.broadcast(S, g3);
         DoubleVector vb = DoubleVector.broadcast(S, beta);
         DoubleVector ve = DoubleVector.broadcast(S, -eta);
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector probe = zero;
         int j = 0;
         for (; j + L <= len; j += L) {
             DoubleVector xb = DoubleVector.fromArray(S, b, bo + j);
@@ -191,16 +204,22 @@ final class VectorRowKernels implements RowKernels {
             a = DoubleVector.fromArray(S, s, s1 + j).fma(v1, a);
             a = DoubleVector.fromArray(S, s, s2 + j).fma(v2, a);
             a = DoubleVector.fromArray(S, s, s3 + j).fma(v3, a);
-            a.fma(ve, xb).intoArray(dst, r + j);
+            DoubleVector nx = a.fma(ve, xb);
+            nx.intoArray(dst, r + j);
+            probe = nx.fma(zero, probe);
         }
+        double p = sum(probe);
         for (; j < len; j++) {
             double xb = b[bo + j];
             double a = Math.fma(g0, s[s0 + j], beta * xb);
             a = Math.fma(g1, s[s1 + j], a);
             a = Math.fma(g2, s[s2 + j], a);
             a = Math.fma(g3, s[s3 + j], a);
-            dst[r + j] = Math.fma(a, -eta, xb);
+            double nx = Math.fma(a, -eta, xb);
+            dst[r + j] = nx;
+            p += nx * 0.0;
         }
+        return p;
     }
 
     @Override
@@ -215,9 +234,81 @@ final class VectorRowKernels implements RowKernels {
         }
     }
 
+    /**
+     * exp(x) = 2ⁿ·e^r with n = rint(x·log₂e) (by adding and subtracting 1.5·2⁵²), r = x − n·ln2 in two fused steps
+     * (Cody–Waite: ln2 = LN2_HI + LN2_LO), e^r by its Taylor polynomial of degree 13 (|r| ≤ ln2/2: truncation error
+     * below 2⁻⁵⁸ relative) in Horner form with fused multiply-adds, and 2ⁿ added to the exponent bits. Only exact
+     * IEEE operations: the same bits in C2 and in the fallback, and in the scalar tail ({@link #exp1}).
+     */
     @Override
-    public void exp(double[] a, int from, int to) {
-        ScalarRowKernels.INSTANCE.exp(a, from, to);
+    public void expNonPositive(double[] a, int from, int to) {
+        int j = from;
+        DoubleVector magic = DoubleVector.broadcast(S, EXP_MAGIC);
+        DoubleVector floor = DoubleVector.broadcast(S, EXP_FLOOR);
+        DoubleVector zero = DoubleVector.zero(S);
+        for (; j + L <= to; j += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, j);
+            DoubleVector xc = x.max(floor);
+            DoubleVector t = xc.fma(DoubleVector.broadcast(S, LOG2E), magic);
+            DoubleVector n = t.sub(magic);
+            DoubleVector r = n.fma(DoubleVector.broadcast(S, -LN2_HI), xc);
+            r = n.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, EXP_POLY[EXP_POLY.length - 1]);
+            for (int q = EXP_POLY.length - 2; q >= 0; q--) {
+                p = p.fma(r, DoubleVector.broadcast(S, EXP_POLY[q]));
+            }
+            LongVector scale = ((LongVector) t.viewAsIntegralLanes()).sub(EXP_MAGIC_BITS).lanewise(VectorOperators.LSHL, 52);
+            DoubleVector e = (DoubleVector) ((LongVector) p.viewAsIntegralLanes()).add(scale).viewAsFloatingLanes();
+            e = e.blend(zero, x.compare(VectorOperators.LT, floor));
+            e.blend(x, x.test(VectorOperators.IS_NAN)).intoArray(a, j);
+        }
+        for (; j < to; j++) {
+            a[j] = exp1(a[j]);
+        }
+    }
+
+    /** One lane of {@link #expNonPositive}, in the same operations. */
+    static double exp1(double x) {
+        if (Double.isNaN(x)) {
+            return x;
+        }
+        if (x < EXP_FLOOR) {
+            return 0.0;
+        }
+        double t = Math.fma(x, LOG2E, EXP_MAGIC);
+        double n = t - EXP_MAGIC;
+        double r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        double p = EXP_POLY[EXP_POLY.length - 1];
+        for (int q = EXP_POLY.length - 2; q >= 0; q--) {
+            p = Math.fma(p, r, EXP_POLY[q]);
+        }
+        long scale = (Double.doubleToRawLongBits(t) - EXP_MAGIC_BITS) << 52;
+        return Double.longBitsToDouble(Double.doubleToRawLongBits(p) + scale);
+    }
+
+    private static final double LOG2E = 1.4426950408889634;
+    /** 1.5·2⁵²: adding it rounds to an integer held in the low mantissa bits. */
+    private static final double EXP_MAGIC = 6755399441055744.0;
+    private static final long EXP_MAGIC_BITS = Double.doubleToRawLongBits(EXP_MAGIC);
+    /** Below this argument the result would leave the normal range: 0. */
+    private static final double EXP_FLOOR = -708.0;
+    /** fdlibm's split of ln 2: LN2_HI has 32 trailing zero bits. */
+    private static final double LN2_HI = 6.93147180369123816490e-01;
+    private static final double LN2_LO = 1.90821492927058770002e-10;
+    /** 1/q! for q = 0..13. */
+    private static final double[] EXP_POLY = taylor(13);
+
+    private static double[] taylor(int degree) {
+        double[] c = new double[degree + 1];
+        double f = 1;
+        for (int q = 0; q <= degree; q++) {
+            if (q > 0) {
+                f *= q;
+            }
+            c[q] = 1.0 / f;
+        }
+        return c;
     }
 
     @Override
@@ -236,12 +327,21 @@ final class VectorRowKernels implements RowKernels {
 
     @Override
     public double maxAbs(double[] a, int off, int len) {
-        DoubleVector m = DoubleVector.zero(S);
+        DoubleVector m0 = DoubleVector.zero(S);
+        DoubleVector m1 = m0;
+        DoubleVector m2 = m0;
+        DoubleVector m3 = m0;
         int j = 0;
-        for (; j + L <= len; j += L) {
-            m = m.max(DoubleVector.fromArray(S, a, off + j).abs());
+        for (; j + 4 * L <= len; j += 4 * L) {
+            m0 = m0.max(DoubleVector.fromArray(S, a, off + j).abs());
+            m1 = m1.max(DoubleVector.fromArray(S, a, off + j + L).abs());
+            m2 = m2.max(DoubleVector.fromArray(S, a, off + j + 2 * L).abs());
+            m3 = m3.max(DoubleVector.fromArray(S, a, off + j + 3 * L).abs());
         }
-        double s = m.reduceLanes(VectorOperators.MAX);
+        for (; j + L <= len; j += L) {
+            m0 = m0.max(DoubleVector.fromArray(S, a, off + j).abs());
+        }
+        double s = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX); // max: exact in any order
         for (; j < len; j++) {
             s = Math.max(s, Math.abs(a[off + j]));
         }

@@ -42,6 +42,9 @@ final class UfmSgdKernel {
     private final double[] newBv;
     /** Whether the gradient pass already turned newW / newRows into candidates (fused update). */
     private boolean wDone;
+    /** The finiteness probes of the candidates the fused updates wrote (0 or NaN). */
+    private double wProbe;
+    private double rowsProbe;
     /** The batch 0..N−1 of the full-batch gradient (allocated on first use). */
     private int[] all;
     private boolean rowsDone;
@@ -239,7 +242,7 @@ final class UfmSgdKernel {
             }
             ce -= g[o + label(batch, from, t)]; // CE_t = log Σ_c e^{z_c − max} − (z_y − max)
         }
-        OPS.exp(g, t0 * k, t1 * k);
+        OPS.expNonPositive(g, t0 * k, t1 * k);
         for (int t = t0; t < t1; t++) {
             int o = t * k;
             double sum = 0;
@@ -393,7 +396,7 @@ final class UfmSgdKernel {
                 newW[i] = lambdaW * x[i];
             }
             int t = 0;
-            for (; t + 3 < n; t += 4) {
+            for (; t + 3 < n; t += 4) { // ∇W share of four rows (old values), then their steps
                 int h0 = offH + t * d;
                 for (int c = 0; c < k; c++) {
                     OPS.accumulate4(x, h0, h0 + d, h0 + 2 * d, h0 + 3 * d, g[t * k + c], g[(t + 1) * k + c],
@@ -425,22 +428,25 @@ final class UfmSgdKernel {
         int o = t * k;
         if (k == 4) {
             OPS.step4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lambdaH, x, h, eta, x, h, d);
-        } else {
-            if (rowScratch == null) {
-                rowScratch = new double[d];
+            if (nonNegative) {
+                clamp(x, h, h + d);
             }
-            int c = 0;
-            if (k > 4) {
-                OPS.combine4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lambdaH, x, h, rowScratch, 0, d);
-                c = 4;
-            } else {
-                for (int j = 0; j < d; j++) {
-                    rowScratch[j] = lambdaH * x[h + j];
-                }
-            }
-            addClasses(x, o, c, rowScratch, 0);
-            OPS.axpy(-eta, rowScratch, 0, x, h, d);
+            return;
         }
+        if (rowScratch == null) {
+            rowScratch = new double[d];
+        }
+        int c = 0;
+        if (k > 4) {
+            OPS.combine4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lambdaH, x, h, rowScratch, 0, d);
+            c = 4;
+        } else {
+            for (int j = 0; j < d; j++) {
+                rowScratch[j] = lambdaH * x[h + j];
+            }
+        }
+        addClasses(x, o, c, rowScratch, 0);
+        OPS.axpy(-eta, rowScratch, 0, x, h, d);
         if (nonNegative) {
             clamp(x, h, h + d);
         }
@@ -676,6 +682,7 @@ final class UfmSgdKernel {
     /** newW := ∇W = Σ_t g_t h_tᵀ + λ_W W (visits in blocks of four), newB := ∇b. */
     private void weightGradients(double[] x, double[] v, int[] batch, int from, int m, double eta) {
         wDone = m == 4 && v == null;
+        wProbe = 0;
         double lw = lambdaW;
         for (int c = 0; c < k; c++) {
             int w = c * d;
@@ -686,7 +693,8 @@ final class UfmSgdKernel {
                 int h2 = offH + batch[from + 2] * d;
                 int h3 = offH + batch[from + 3] * d;
                 if (wDone) { // the whole gradient in one block: fuse the update
-                    OPS.step4(x, h0, h1, h2, h3, g[c], g[k + c], g[2 * k + c], g[3 * k + c], lw, x, w, eta, newW, w, d);
+                    wProbe += OPS.step4(x, h0, h1, h2, h3, g[c], g[k + c], g[2 * k + c], g[3 * k + c], lw, x, w, eta, newW,
+                            w, d);
                     continue;
                 }
                 OPS.combine4(x, h0, h1, h2, h3, g[c], g[k + c], g[2 * k + c], g[3 * k + c], lw, x, w, newW, w, d);
@@ -720,13 +728,15 @@ final class UfmSgdKernel {
     private void rowGradients(double[] x, double[] v, int m, double rowRidge, double eta) {
         boolean fuseRows = k == 4 && slots == m && v == null;
         rowsDone = fuseRows;
+        rowsProbe = 0;
         for (int t = 0; t < m; t++) {
             int s = visitSlot[t];
             int r = s * d;
             int h = slotOffset[s];
             int o = t * k;
             if (fuseRows) { // ∇h_i complete in one block of four classes: write the new row
-                OPS.step4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], rowRidge, x, h, eta, newRows, r, d);
+                rowsProbe += OPS.step4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], rowRidge, x, h, eta,
+                        newRows, r, d);
                 continue;
             }
             boolean first = visitFirst[t];
@@ -761,7 +771,8 @@ final class UfmSgdKernel {
                 update(x, v, slotOffset[s], newRows, newRowsV, s * d, d, eta, mu, nesterov);
             }
         }
-        p += OPS.finiteProbe(newW, 0, k * d) + OPS.finiteProbe(newRows, 0, slots * d);
+        p += wDone ? wProbe : OPS.finiteProbe(newW, 0, k * d);
+        p += rowsDone ? rowsProbe : OPS.finiteProbe(newRows, 0, slots * d);
         if (v != null) {
             p += OPS.finiteProbe(newWv, 0, k * d) + OPS.finiteProbe(newRowsV, 0, slots * d);
         }

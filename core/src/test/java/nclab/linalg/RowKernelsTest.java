@@ -1,5 +1,6 @@
 package nclab.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,11 +87,16 @@ class RowKernelsTest {
                     assertEquals(2 * expect[j] - beta * b[2 + j], acc[1 + j], 1e-12, what + " accumulate4 " + j);
                 }
                 double[] inPlace = b.clone(); // dst = b at the same offset: an in-place gradient step
-                ops.step4(s, so[0], so[1], so[2], so[3], g[0], g[1], g[2], g[3], beta, inPlace, 2, eta, inPlace, 2, len);
+                assertEquals(0.0, ops.step4(s, so[0], so[1], so[2], so[3], g[0], g[1], g[2], g[3], beta, inPlace, 2, eta,
+                        inPlace, 2, len), 0.0, what + " step4 probe of finite results");
                 for (int j = 0; j < len; j++) {
                     assertEquals(b[2 + j] - eta * expect[j], inPlace[2 + j], 1e-13, what + " step4 " + j);
                 }
                 assertEquals(b[0], inPlace[0], 0.0, "entries outside the row are untouched");
+                double[] huge = s.clone();
+                huge[so[3] + len - 1] = Double.MAX_VALUE; // overflows in the last entry (the tail when len % 4 != 0)
+                assertTrue(Double.isNaN(ops.step4(huge, so[0], so[1], so[2], so[3], g[0], g[1], g[2], 1e10, beta, b, 2,
+                        eta, new double[len], 0, len)), what + " step4 probe finds the overflow");
                 double[] y = dst.clone();
                 ops.axpy(-0.25, s, 3, y, 1, len);
                 for (int j = 0; j < len; j++) {
@@ -106,13 +112,14 @@ class RowKernelsTest {
             for (int len : LENGTHS) {
                 double[] a = random(len + 3, 5 * len);
                 for (int j = 0; j < a.length; j++) {
-                    a[j] *= 30; // arguments in about [−90, 90]
+                    a[j] = 380 * (a[j] - 1); // softmax arguments in about [−760, 0]
                 }
+                a[a.length - 1] = -708.0001;
                 double[] e = a.clone();
-                ops.exp(e, 2, 2 + len);
+                ops.expNonPositive(e, 2, 2 + len);
                 for (int j = 0; j < a.length; j++) {
-                    double want = j >= 2 && j < 2 + len ? Math.exp(a[j]) : a[j];
-                    assertEquals(want, e[j], 5e-16 * Math.abs(want), ops.name() + " exp " + j);
+                    double want = j < 2 || j >= 2 + len ? a[j] : a[j] < -708 ? 0.0 : Math.exp(a[j]);
+                    assertEquals(want, e[j], 4.5e-16 * Math.abs(want), ops.name() + " exp(" + a[j] + ")");
                 }
                 double max = 0;
                 for (int j = 1; j < 1 + len; j++) {
@@ -130,6 +137,56 @@ class RowKernelsTest {
                 assertTrue(Double.isNaN(ops.maxAbs(c, 1, len)), ops.name() + " maxAbs propagates NaN");
             }
         }
+    }
+
+    @Test
+    void exponentialAtTheEdgesOfItsDomain() {
+        double[] x = {0.0, -0.0, -1e-300, -Math.log(2) / 2, -Math.log(2), -1.0, -708.0, -708.0001, -745.2, -1e300,
+            Double.NEGATIVE_INFINITY, Double.NaN};
+        for (RowKernels ops : implementations()) {
+            for (int start = 0; start < 4; start++) { // each value once in a vector lane, once in the scalar tail
+                double[] a = new double[x.length + start];
+                System.arraycopy(x, 0, a, start, x.length);
+                ops.expNonPositive(a, start, a.length);
+                for (int j = 0; j < x.length; j++) {
+                    double want = Double.isNaN(x[j]) ? Double.NaN : x[j] < -708 ? 0.0 : Math.exp(x[j]);
+                    assertEquals(want, a[start + j], Double.isNaN(want) ? 0.0 : 4.5e-16 * want, ops.name() + " exp(" + x[j] + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theFirstCallsGiveTheBitsOfTheCompiledCode() {
+        // A resumed run starts in a cold JVM (interpreter, C1): its kernels must give the compiled code's numbers.
+        for (RowKernels ops : implementations()) {
+            double[] x = random(4 * 67 + 70, 99);
+            double[] g = random(16, 98);
+            for (int j = 0; j < 70; j++) {
+                x[4 * 67 + j] = -40 * Math.abs(x[4 * 67 + j]);
+            }
+            double[] cold = kernelResults(ops, x, g);
+            for (int i = 0; i < 30_000; i++) {
+                kernelResults(ops, x, g);
+            }
+            assertArrayEquals(cold, kernelResults(ops, x, g), 0.0, ops.name());
+        }
+    }
+
+    /** Every kernel once on fixed inputs (length 67: vector body and scalar tail). */
+    private static double[] kernelResults(RowKernels ops, double[] x, double[] g) {
+        int len = 67;
+        double[] out = new double[8 + 1 + 3 * len + 70 + 2];
+        ops.dots2x4(x, 0, len, 2 * len, 0, len, out, 0, 4);
+        out[8] = ops.dot(x, 0, x, len, len);
+        ops.combine4(x, 0, len, 2 * len, 3 * len, g[0], g[1], g[2], g[3], g[4], x, len, out, 9, len);
+        ops.accumulate4(x, 0, len, 2 * len, 3 * len, g[5], g[6], g[7], g[8], out, 9 + len, len);
+        ops.step4(x, 0, len, 2 * len, 3 * len, g[9], g[10], g[11], g[12], g[13], x, len, 0.1, out, 9 + 2 * len, len);
+        System.arraycopy(x, 4 * len, out, 9 + 3 * len, 70);
+        ops.expNonPositive(out, 9 + 3 * len, 9 + 3 * len + 70);
+        out[out.length - 2] = ops.maxAbs(x, 3, len);
+        out[out.length - 1] = ops.finiteProbe(x, 3, len);
+        return out;
     }
 
     private static double plainDot(double[] a, int ao, double[] b, int bo, int len) {
