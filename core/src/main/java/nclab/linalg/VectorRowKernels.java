@@ -253,10 +253,19 @@ final class VectorRowKernels implements RowKernels {
             DoubleVector n = t.sub(magic);
             DoubleVector r = n.fma(DoubleVector.broadcast(S, -LN2_HI), xc);
             r = n.fma(DoubleVector.broadcast(S, -LN2_LO), r);
-            DoubleVector p = DoubleVector.broadcast(S, EXP_POLY[EXP_POLY.length - 1]);
-            for (int q = EXP_POLY.length - 2; q >= 0; q--) {
-                p = p.fma(r, DoubleVector.broadcast(S, EXP_POLY[q]));
-            }
+            DoubleVector p = DoubleVector.broadcast(S, E13).fma(r, DoubleVector.broadcast(S, E12));
+            p = p.fma(r, DoubleVector.broadcast(S, E11));
+            p = p.fma(r, DoubleVector.broadcast(S, E10));
+            p = p.fma(r, DoubleVector.broadcast(S, E9));
+            p = p.fma(r, DoubleVector.broadcast(S, E8));
+            p = p.fma(r, DoubleVector.broadcast(S, E7));
+            p = p.fma(r, DoubleVector.broadcast(S, E6));
+            p = p.fma(r, DoubleVector.broadcast(S, E5));
+            p = p.fma(r, DoubleVector.broadcast(S, E4));
+            p = p.fma(r, DoubleVector.broadcast(S, E3));
+            p = p.fma(r, DoubleVector.broadcast(S, E2));
+            p = p.fma(r, DoubleVector.broadcast(S, E1));
+            p = p.fma(r, DoubleVector.broadcast(S, E0));
             LongVector scale = ((LongVector) t.viewAsIntegralLanes()).sub(EXP_MAGIC_BITS).lanewise(VectorOperators.LSHL, 52);
             DoubleVector e = (DoubleVector) ((LongVector) p.viewAsIntegralLanes()).add(scale).viewAsFloatingLanes();
             e = e.blend(zero, x.compare(VectorOperators.LT, floor));
@@ -279,10 +288,19 @@ final class VectorRowKernels implements RowKernels {
         double n = t - EXP_MAGIC;
         double r = Math.fma(n, -LN2_HI, x);
         r = Math.fma(n, -LN2_LO, r);
-        double p = EXP_POLY[EXP_POLY.length - 1];
-        for (int q = EXP_POLY.length - 2; q >= 0; q--) {
-            p = Math.fma(p, r, EXP_POLY[q]);
-        }
+        double p = Math.fma(E13, r, E12);
+        p = Math.fma(p, r, E11);
+        p = Math.fma(p, r, E10);
+        p = Math.fma(p, r, E9);
+        p = Math.fma(p, r, E8);
+        p = Math.fma(p, r, E7);
+        p = Math.fma(p, r, E6);
+        p = Math.fma(p, r, E5);
+        p = Math.fma(p, r, E4);
+        p = Math.fma(p, r, E3);
+        p = Math.fma(p, r, E2);
+        p = Math.fma(p, r, E1);
+        p = Math.fma(p, r, E0);
         long scale = (Double.doubleToRawLongBits(t) - EXP_MAGIC_BITS) << 52;
         return Double.longBitsToDouble(Double.doubleToRawLongBits(p) + scale);
     }
@@ -296,20 +314,21 @@ final class VectorRowKernels implements RowKernels {
     /** fdlibm's split of ln 2: LN2_HI has 32 trailing zero bits. */
     private static final double LN2_HI = 6.93147180369123816490e-01;
     private static final double LN2_LO = 1.90821492927058770002e-10;
-    /** 1/q! for q = 0..13. */
-    private static final double[] EXP_POLY = taylor(13);
-
-    private static double[] taylor(int degree) {
-        double[] c = new double[degree + 1];
-        double f = 1;
-        for (int q = 0; q <= degree; q++) {
-            if (q > 0) {
-                f *= q;
-            }
-            c[q] = 1.0 / f;
-        }
-        return c;
-    }
+    /** E_q = 1/q! (rounded), the Taylor coefficients of e^r; compile-time constants, so the JIT hoists them. */
+    private static final double E0 = 1.0;
+    private static final double E1 = 1.0;
+    private static final double E2 = 1.0 / 2;
+    private static final double E3 = 1.0 / 6;
+    private static final double E4 = 1.0 / 24;
+    private static final double E5 = 1.0 / 120;
+    private static final double E6 = 1.0 / 720;
+    private static final double E7 = 1.0 / 5040;
+    private static final double E8 = 1.0 / 40320;
+    private static final double E9 = 1.0 / 362880;
+    private static final double E10 = 1.0 / 3628800;
+    private static final double E11 = 1.0 / 39916800;
+    private static final double E12 = 1.0 / 479001600;
+    private static final double E13 = 1.0 / 6227020800.0;
 
     @Override
     public double finiteProbe(double[] a, int off, int len) {
