@@ -37,6 +37,7 @@ public final class Provenance {
         m.put("host", host());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        m.put("solver_kernels", nclab.linalg.RowKernels.best().name());
         m.put("git_commit", gitCommit());
         m.put("start_time", Instant.now().toString());
         return m;
@@ -50,6 +51,7 @@ public final class Provenance {
         m.put("host", host());
         m.put("git_commit", gitCommit());
         m.put("java_version", System.getProperty("java.version"));
+        m.put("solver_kernels", nclab.linalg.RowKernels.best().name());
         return m;
     }
 

@@ -137,6 +137,38 @@ public final class BlockProducts {
     }
 
     /**
+     * out (n×d) = beta·out + alpha·A B, A n×m and B m×d, all row-major, as {@link #multiplyAdd} (same row split
+     * into single-threaded dgemm calls, one call per output row block) with dgemm's own alpha and beta: for
+     * example an in-place gradient step H ← (1 − ηλ)H − η G W in one product. The Java fallback sets each
+     * entry to beta·out, then adds the m terms alpha·a_ij·b_jt in order j = 0..m−1 with fused multiply-adds.
+     */
+    public void multiplyScaleAdd(double[] a, int aOff, int n, int m, double[] b, int bOff, int d, double alpha,
+                                 double beta, double[] out, int outOff) {
+        long perRow = (long) m * d;
+        if (blas == null || perRow > SINGLE_THREAD_WORK) {
+            for (int i = 0; i < n; i++) {
+                int o = outOff + i * d;
+                for (int t = 0; t < d; t++) {
+                    out[o + t] *= beta;
+                }
+                for (int j = 0; j < m; j++) {
+                    double aij = alpha * a[aOff + i * m + j];
+                    int r = bOff + j * d;
+                    for (int t = 0; t < d; t++) {
+                        out[o + t] = Math.fma(aij, b[r + t], out[o + t]);
+                    }
+                }
+            }
+            return;
+        }
+        int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));
+        for (int i = 0; i < n; i += step) {
+            int rows = Math.min(step, n - i);
+            blas.dgemm("N", "N", d, rows, m, alpha, b, bOff, d, a, aOff + i * m, m, beta, out, outOff + i * d, d);
+        }
+    }
+
+    /**
      * out[outOff + j·d + t] += Σ_i a[aOff + i·m + j]·b[bOff + i·d + t] for j &lt; m, t &lt; d, that is out (m×d)
      * += Aᵀ B with A n×m and B n×d, all row-major; out is added to, not overwritten. The sum over the n rows runs
      * over blocks of ⌊{@value #SINGLE_THREAD_WORK}/(m·d)⌋ rows in increasing order, one single-threaded dgemm

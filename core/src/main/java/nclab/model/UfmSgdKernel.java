@@ -32,6 +32,8 @@ final class UfmSgdKernel {
     /** Second half of the full-batch rows (products path): its ∇W share, the sums, the thread that runs it. */
     private double[] secondW;
     private double[] sums;
+    /** Σ a² and max |a| of one block, per half of the products path (at 0 and 3). */
+    private final double[] normMax = new double[6];
     /** One row of ∇h for K ≠ 4 in the fused full step. */
     private double[] rowScratch;
     private java.util.concurrent.ExecutorService helper;
@@ -345,7 +347,7 @@ final class UfmSgdKernel {
         double maxH;
         if (products != null) {
             inHalves(split(), (from, to, at) -> logitBlocks(x, from, to, at));
-            value = (sums[0] + sums[3]) / n + 0.5 * lambdaH * (sums[1] + sums[4]);
+            value = (sums[0] + sums[3]) / n + (lambdaH != 0 ? 0.5 * lambdaH * (sums[1] + sums[4]) : 0.0);
             maxH = Math.max(sums[2], sums[5]);
         } else {
             if (all == null) {
@@ -472,10 +474,9 @@ final class UfmSgdKernel {
             int h0 = offH + t0 * d;
             products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
             ce += softmax(x, t0, t0 + rows, null, 0, invN);
-            if (lambdaH != 0) {
-                h2 += OPS.dot(x, h0, x, h0, rows * d);
-            }
-            maxH = Math.max(maxH, OPS.maxAbs(x, h0, rows * d));
+            OPS.squaresAndMaxAbs(x, h0, rows * d, normMax, at);
+            h2 += normMax[at];
+            maxH = Math.max(maxH, normMax[at + 1]);
         }
         sums[at] = ce;
         sums[at + 1] = h2;
@@ -484,7 +485,7 @@ final class UfmSgdKernel {
 
     /**
      * Phase 2 of the products path on rows [from, to), block by block: wAcc += G_blkᵀ H_blk, then H_blk ←
-     * Π((1 − ηλ_H) H_blk − η G_blk W) in place (g is scaled by −η on the way).
+     * Π((1 − ηλ_H) H_blk − η G_blk W) in place (one product with dgemm's alpha = −η, beta = 1 − ηλ_H).
      */
     private void stepBlocks(double[] x, double[] wAcc, int from, int to, double eta) {
         int step = BlockProducts.rowsPerCall(k, d);
@@ -494,15 +495,7 @@ final class UfmSgdKernel {
             int h0 = offH + t0 * d;
             int end = h0 + rows * d;
             products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, wAcc, 0);
-            for (int i = t0 * k; i < (t0 + rows) * k; i++) {
-                g[i] *= -eta;
-            }
-            if (keep != 1.0) {
-                for (int j = h0; j < end; j++) {
-                    x[j] *= keep;
-                }
-            }
-            products.multiplyAdd(g, t0 * k, rows, k, x, 0, d, x, h0);
+            products.multiplyScaleAdd(g, t0 * k, rows, k, x, 0, d, -eta, keep, x, h0);
             if (nonNegative) {
                 clamp(x, h0, end);
             }

@@ -92,6 +92,8 @@ class BlockProductsTest {
 
         double[] ab = start.clone();
         products.multiplyAdd(a, aOff, n, m, bw, bOff, d, ab, outOff);
+        double[] scaled = start.clone();
+        products.multiplyScaleAdd(a, aOff, n, m, bw, bOff, d, -0.3, 0.99, scaled, outOff);
         double[] atb = java.util.Arrays.copyOf(start, outOff + m * d);
         products.multiplyTransAAdd(a, aOff, n, m, bh, bOff, d, atb, outOff);
         double[] abt = new double[outOff + n * m];
@@ -103,6 +105,9 @@ class BlockProductsTest {
                     s += a[aOff + i * m + j] * bw[bOff + j * d + t];
                 }
                 assertEquals(s, ab[outOff + i * d + t], tol, "A·B [" + i + "][" + t + "]");
+                double prod = s - start[outOff + i * d + t];
+                assertEquals(0.99 * start[outOff + i * d + t] - 0.3 * prod, scaled[outOff + i * d + t], tol,
+                        "0.99·out − 0.3·A·B [" + i + "][" + t + "]");
             }
             for (int j = 0; j < m; j++) {
                 double s = 0;
@@ -123,9 +128,13 @@ class BlockProductsTest {
         }
         assertEquals(start[0], ab[0], 0.0, "entries before the offset are untouched");
         assertEquals(start[1], atb[1], 0.0, "entries before the offset are untouched");
+        assertEquals(start[1], scaled[1], 0.0, "entries before the offset are untouched");
         double[] again = start.clone();
         products.multiplyAdd(a, aOff, n, m, bw, bOff, d, again, outOff);
         assertArrayEquals(ab, again, 0.0);
+        again = start.clone();
+        products.multiplyScaleAdd(a, aOff, n, m, bw, bOff, d, -0.3, 0.99, again, outOff);
+        assertArrayEquals(scaled, again, 0.0);
         again = java.util.Arrays.copyOf(start, outOff + m * d);
         products.multiplyTransAAdd(a, aOff, n, m, bh, bOff, d, again, outOff);
         assertArrayEquals(atb, again, 0.0);
