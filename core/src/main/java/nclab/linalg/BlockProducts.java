@@ -114,26 +114,7 @@ public final class BlockProducts {
      */
     public void multiplyAdd(double[] a, int aOff, int n, int m, double[] b, int bOff, int d, double[] out,
                             int outOff) {
-        long perRow = (long) m * d;
-        if (blas == null || perRow > SINGLE_THREAD_WORK) {
-            for (int i = 0; i < n; i++) {
-                int o = outOff + i * d;
-                for (int j = 0; j < m; j++) {
-                    double aij = a[aOff + i * m + j];
-                    int r = bOff + j * d;
-                    for (int t = 0; t < d; t++) {
-                        out[o + t] = Math.fma(aij, b[r + t], out[o + t]);
-                    }
-                }
-            }
-            return;
-        }
-        int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));
-        for (int i = 0; i < n; i += step) {
-            int rows = Math.min(step, n - i);
-            // column-major view: outᵀ (d × rows, ld d) += Bᵀ (d × m, ld d) · Aᵀ (m × rows, ld m)
-            blas.dgemm("N", "N", d, rows, m, 1.0, b, bOff, d, a, aOff + i * m, m, 1.0, out, outOff + i * d, d);
-        }
+        multiplyScaleAdd(a, aOff, n, m, b, bOff, d, 1.0, 1.0, out, outOff);
     }
 
     /**
@@ -148,8 +129,10 @@ public final class BlockProducts {
         if (blas == null || perRow > SINGLE_THREAD_WORK) {
             for (int i = 0; i < n; i++) {
                 int o = outOff + i * d;
-                for (int t = 0; t < d; t++) {
-                    out[o + t] *= beta;
+                if (beta != 1.0) {
+                    for (int t = 0; t < d; t++) {
+                        out[o + t] *= beta;
+                    }
                 }
                 for (int j = 0; j < m; j++) {
                     double aij = alpha * a[aOff + i * m + j];
@@ -164,6 +147,7 @@ public final class BlockProducts {
         int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));
         for (int i = 0; i < n; i += step) {
             int rows = Math.min(step, n - i);
+            // column-major view: outᵀ (d × rows, ld d) = beta·outᵀ + alpha·Bᵀ (d × m, ld d) · Aᵀ (m × rows, ld m)
             blas.dgemm("N", "N", d, rows, m, alpha, b, bOff, d, a, aOff + i * m, m, beta, out, outOff + i * d, d);
         }
     }

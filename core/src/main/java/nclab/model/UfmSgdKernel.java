@@ -294,13 +294,7 @@ final class UfmSgdKernel {
             value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, kd);
         }
         if (bias) {
-            for (int c = 0; c < k; c++) {
-                double s = lambdaB * x[offB + c];
-                for (int t = 0; t < n; t++) {
-                    s += g[t * k + c];
-                }
-                grad[offB + c] = s;
-            }
+            biasGradient(x, n, grad, offB);
             if (lambdaB != 0) {
                 value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
             }
@@ -325,6 +319,17 @@ final class UfmSgdKernel {
             h2 += fullRowGradient(x, grad, t);
         }
         return value + 0.5 * lambdaH * h2;
+    }
+
+    /** dst[o + c] = ∇b_c = λ_b b_c + Σ_{t&lt;rows} g_tc (rows of g in order). */
+    private void biasGradient(double[] x, int rows, double[] dst, int o) {
+        for (int c = 0; c < k; c++) {
+            double s = lambdaB * x[offB + c];
+            for (int t = 0; t < rows; t++) {
+                s += g[t * k + c];
+            }
+            dst[o + c] = s;
+        }
     }
 
     /** Bound below which every number a fused step writes is safely finite. */
@@ -378,13 +383,7 @@ final class UfmSgdKernel {
             return Double.NaN;
         }
         if (bias) {
-            for (int c = 0; c < k; c++) {
-                double sb = lambdaB * x[offB + c];
-                for (int t = 0; t < n; t++) {
-                    sb += g[t * k + c];
-                }
-                newB[c] = sb;
-            }
+            biasGradient(x, n, newB, 0);
         }
         if (products != null) {
             java.util.Arrays.fill(secondW, 0.0);
@@ -609,13 +608,7 @@ final class UfmSgdKernel {
             value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, kd);
         }
         if (bias) {
-            for (int c = 0; c < k; c++) {
-                double s = lambdaB * x[offB + c];
-                for (int t = 0; t < n; t++) {
-                    s += g[t * k + c];
-                }
-                grad[offB + c] = s;
-            }
+            biasGradient(x, n, grad, offB);
             if (lambdaB != 0) {
                 value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
             }
@@ -707,13 +700,7 @@ final class UfmSgdKernel {
             }
         }
         if (bias) {
-            for (int c = 0; c < k; c++) {
-                double s = lambdaB * x[offB + c];
-                for (int t = 0; t < m; t++) {
-                    s += g[t * k + c];
-                }
-                newB[c] = s;
-            }
+            biasGradient(x, m, newB, 0);
         }
     }
 
