@@ -97,9 +97,6 @@ public interface RowKernels {
     /** Σ_j a[off+j]·0 over j &lt; len: 0 when every entry is finite, NaN otherwise. */
     double finiteProbe(double[] a, int off, int len);
 
-    /** out[o] = Σ_j a[off+j]², out[o+1] = max_j |a[off+j]| over j &lt; len, in one pass. */
-    void squaresAndMaxAbs(double[] a, int off, int len, double[] out, int o);
-
     /** Largest |a[off+j]| over j &lt; len (NaN if some entry is NaN). */
     double maxAbs(double[] a, int off, int len);
 }

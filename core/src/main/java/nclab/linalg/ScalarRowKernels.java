@@ -151,27 +151,6 @@ final class ScalarRowKernels implements RowKernels {
     }
 
     @Override
-    public void squaresAndMaxAbs(double[] a, int off, int len, double[] out, int o) {
-        double s0 = 0, s1 = 0, m0 = 0, m1 = 0;
-        int j = 0;
-        for (; j + 1 < len; j += 2) {
-            double u = a[off + j];
-            double v = a[off + j + 1];
-            s0 = Math.fma(u, u, s0);
-            s1 = Math.fma(v, v, s1);
-            m0 = Math.max(m0, Math.abs(u));
-            m1 = Math.max(m1, Math.abs(v));
-        }
-        for (; j < len; j++) {
-            double u = a[off + j];
-            s0 = Math.fma(u, u, s0);
-            m0 = Math.max(m0, Math.abs(u));
-        }
-        out[o] = s0 + s1;
-        out[o + 1] = Math.max(m0, m1);
-    }
-
-    @Override
     public double maxAbs(double[] a, int off, int len) {
         double m0 = 0, m1 = 0;
         int j = 0;

@@ -345,37 +345,6 @@ final class VectorRowKernels implements RowKernels {
     }
 
     @Override
-    public void squaresAndMaxAbs(double[] a, int off, int len, double[] out, int o) {
-        DoubleVector s0 = DoubleVector.zero(S);
-        DoubleVector s1 = s0;
-        DoubleVector m0 = s0;
-        DoubleVector m1 = s0;
-        int j = 0;
-        for (; j + 2 * L <= len; j += 2 * L) {
-            DoubleVector u = DoubleVector.fromArray(S, a, off + j);
-            DoubleVector v = DoubleVector.fromArray(S, a, off + j + L);
-            s0 = u.fma(u, s0);
-            s1 = v.fma(v, s1);
-            m0 = m0.max(u.abs());
-            m1 = m1.max(v.abs());
-        }
-        for (; j + L <= len; j += L) {
-            DoubleVector u = DoubleVector.fromArray(S, a, off + j);
-            s0 = u.fma(u, s0);
-            m0 = m0.max(u.abs());
-        }
-        double s = sum(s0.add(s1));
-        double m = m0.max(m1).reduceLanes(VectorOperators.MAX);
-        for (; j < len; j++) {
-            double u = a[off + j];
-            s = Math.fma(u, u, s);
-            m = Math.max(m, Math.abs(u));
-        }
-        out[o] = s;
-        out[o + 1] = m;
-    }
-
-    @Override
     public double maxAbs(double[] a, int off, int len) {
         DoubleVector m0 = DoubleVector.zero(S);
         DoubleVector m1 = m0;

@@ -9,8 +9,9 @@ import java.util.function.DoubleConsumer;
  * twice).
  *
  * <p>The optimiser's divergence checks still come before anything is written: f(x) is computed first and handed to
- * {@code valueCheck}, which throws to stop the step; then, from max|W|, max|H|, max|b| and the fact that each row of
- * softmax(z) − e_y has ℓ1-norm at most 2, a bound on every number the step would write is computed, and only if
+ * {@code valueCheck}, which throws to stop the step; then, from max|W|, ‖H‖_F ≥ max|H|, max|b| and the fact that
+ * each row of softmax(z) − e_y has ℓ1-norm at most 2, a bound on every number the step would write is computed, and
+ * only if
  * that bound is finite (below 10³⁰⁰) is the step taken. Otherwise nothing is written and the optimiser takes its
  * ordinary step (gradient, probe, commit), whose checks then report the overflow.
  */

@@ -32,8 +32,6 @@ final class UfmSgdKernel {
     /** Second half of the full-batch rows (products path): its ∇W share, the sums, the thread that runs it. */
     private double[] secondW;
     private double[] sums;
-    /** Σ a² and max |a| of one block, per half of the products path (at 0 and 3). */
-    private final double[] normMax = new double[6];
     /** One row of ∇h for K ≠ 4 in the fused full step. */
     private double[] rowScratch;
     private java.util.concurrent.ExecutorService helper;
@@ -337,10 +335,10 @@ final class UfmSgdKernel {
 
     /**
      * The full-batch gradient step x ← Π(x − η∇f(x)) in place ({@link FusedGradientObjective}); returns f(x), or NaN
-     * (x untouched) when the finiteness bound fails. Phase 1 computes the logits, softmax, f(x), Σ‖h_i‖² and
-     * max|h| (reading H once); after {@code valueCheck} and the bound, phase 2 reads H once more and, block by
-     * block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step (from the
-     * old W); W and b are stepped last. Same mathematics as {@link #fullValueAndGradient} plus the update, in another
+     * (x untouched) when the finiteness bound fails. Phase 1 computes the logits, softmax, f(x) and Σ‖h_i‖² (reading
+     * H once; max|h| ≤ ‖H‖_F enters the bound); after {@code valueCheck} and the bound, phase 2 reads H once more and,
+     * block by block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step
+     * (from the old W); W and b are stepped last. Same mathematics as {@link #fullValueAndGradient} plus the update, in another
      * operation order.
      */
     double fusedFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck) {
@@ -349,11 +347,11 @@ final class UfmSgdKernel {
         }
         int kd = k * d;
         double value;
-        double maxH;
+        double h2; // Σ‖h_i‖², for the value and, by max|h| ≤ ‖H‖_F, for the bound
         if (products != null) {
             inHalves(split(), (from, to, at) -> logitBlocks(x, from, to, at));
-            value = (sums[0] + sums[3]) / n + (lambdaH != 0 ? 0.5 * lambdaH * (sums[1] + sums[4]) : 0.0);
-            maxH = Math.max(sums[2], sums[5]);
+            value = (sums[0] + sums[3]) / n;
+            h2 = sums[1] + sums[4];
         } else {
             if (all == null) {
                 all = new int[n];
@@ -362,11 +360,12 @@ final class UfmSgdKernel {
                 }
             }
             value = logits(x, all, 0, n) / n;
-            if (lambdaH != 0) {
-                value += 0.5 * lambdaH * OPS.dot(x, offH, x, offH, n * d);
-            }
-            maxH = OPS.maxAbs(x, offH, n * d);
+            h2 = OPS.dot(x, offH, x, offH, n * d);
         }
+        if (lambdaH != 0) {
+            value += 0.5 * lambdaH * h2;
+        }
+        double maxH = Math.sqrt(h2);
         if (lambdaW != 0) {
             value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, kd);
         }
@@ -461,25 +460,21 @@ final class UfmSgdKernel {
         }
     }
 
-    /** Phase 1 of the products path on rows [from, to): logits, softmax, and Σ CE, Σ‖h‖², max|h| in sums[at..at+2]. */
+    /** Phase 1 of the products path on rows [from, to): logits, softmax, and Σ CE, Σ‖h‖² in sums[at], sums[at+1]. */
     private void logitBlocks(double[] x, int from, int to, int at) {
         int step = BlockProducts.rowsPerCall(k, d);
         double invN = 1.0 / n;
         double ce = 0;
         double h2 = 0;
-        double maxH = 0;
         for (int t0 = from; t0 < to; t0 += step) {
             int rows = Math.min(step, to - t0);
             int h0 = offH + t0 * d;
             products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
             ce += softmax(x, t0, t0 + rows, null, 0, invN);
-            OPS.squaresAndMaxAbs(x, h0, rows * d, normMax, at);
-            h2 += normMax[at];
-            maxH = Math.max(maxH, normMax[at + 1]);
+            h2 += OPS.dot(x, h0, x, h0, rows * d);
         }
         sums[at] = ce;
         sums[at + 1] = h2;
-        sums[at + 2] = maxH;
     }
 
     /**

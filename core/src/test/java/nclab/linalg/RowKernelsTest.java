@@ -126,14 +126,6 @@ class RowKernelsTest {
                     max = Math.max(max, Math.abs(a[j]));
                 }
                 assertEquals(max, ops.maxAbs(a, 1, len), 0.0, ops.name() + " maxAbs");
-                double squares = 0;
-                for (int j = 1; j < 1 + len; j++) {
-                    squares += a[j] * a[j];
-                }
-                double[] both = new double[4];
-                ops.squaresAndMaxAbs(a, 1, len, both, 1);
-                assertEquals(squares, both[1], 1e-13 * squares, ops.name() + " sum of squares");
-                assertEquals(max, both[2], 0.0, ops.name() + " max |a| with the squares");
                 assertEquals(0.0, ops.finiteProbe(a, 1, len), 0.0, ops.name() + " finite");
                 for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
                     double[] c = a.clone();
