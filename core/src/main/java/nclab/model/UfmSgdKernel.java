@@ -243,13 +243,18 @@ final class UfmSgdKernel {
             ce -= g[o + label(batch, from, t)]; // CE_t = log Σ_c e^{z_c − max} − (z_y − max)
         }
         OPS.expNonPositive(g, t0 * k, t1 * k);
+        double product = 1; // Σ_t log(sum_t) as log Π_t sum_t over up to 16 rows: each sum_t ∈ [1, K], no overflow
         for (int t = t0; t < t1; t++) {
             int o = t * k;
             double sum = 0;
             for (int c = 0; c < k; c++) {
                 sum += g[o + c];
             }
-            ce += Math.log(sum);
+            product *= sum;
+            if (((t - t0) & 15) == 15 || t == t1 - 1) {
+                ce += Math.log(product);
+                product = 1;
+            }
             double inv = scale / sum;
             for (int c = 0; c < k; c++) {
                 g[o + c] *= inv;

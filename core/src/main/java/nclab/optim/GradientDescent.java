@@ -27,6 +27,8 @@ public final class GradientDescent implements Optimizer {
     private final Steps.Progress progress = new Steps.Progress();
     /** The objective when it takes fused steps and no momentum is used, else null. */
     private final FusedGradientObjective fused;
+    /** The loss check the fused step runs before it writes (one instance: no allocation per step). */
+    private final java.util.function.DoubleConsumer lossCheck;
 
     public GradientDescent(Objective objective, LearningRateSchedule schedule) {
         this(objective, schedule, Momentum.none(), DivergenceGuard.DEFAULT);
@@ -43,6 +45,7 @@ public final class GradientDescent implements Optimizer {
         this.grad = new double[n];
         this.velocity = new double[momentum.enabled() ? n : 0];
         this.fused = !momentum.enabled() && objective instanceof FusedGradientObjective f ? f : null;
+        this.lossCheck = v -> progress.checkLoss(guard, v);
     }
 
     @Override
@@ -50,7 +53,7 @@ public final class GradientDescent implements Optimizer {
         long steps = progress.steps();
         long s = steps + 1;
         if (fused != null) {
-            double value = fused.fusedGradientStep(x, schedule.rate(steps), v -> progress.checkLoss(guard, v));
+            double value = fused.fusedGradientStep(x, schedule.rate(steps), lossCheck);
             if (!Double.isNaN(value)) {
                 progress.advance(value);
                 return value;
