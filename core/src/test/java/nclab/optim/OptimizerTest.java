@@ -161,21 +161,22 @@ class OptimizerTest {
 
     @Test
     void fusedFullBatchStepDoesNotAllocate() {
-        // also catches SIMD kernels that C2 failed to intrinsify (boxed vectors allocate on every call)
+        // also catches SIMD kernels that C2 failed to intrinsify (boxed vectors allocate on every call); rounds of
+        // 1 000 steps until one allocates nothing, so that a slow JIT on a loaded machine does not fail the test
         UfmObjective f = new UfmObjective(ClassSizes.balanced(4, 100), 64, 5e-4, 5e-4, false, false);
         GradientDescent gd = new GradientDescent(f, LearningRateSchedule.constant(1e-3));
         double[] x = f.initialPoint(new SplittableRandom(3));
-        for (int t = 0; t < 6_000; t++) {
-            gd.step(x);
-        }
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
-        long before = bean.getThreadAllocatedBytes(id);
-        for (int t = 0; t < 1_000; t++) {
-            gd.step(x);
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 40 && allocated >= 10_000; round++) {
+            long before = bean.getThreadAllocatedBytes(id);
+            for (int t = 0; t < 1_000; t++) {
+                gd.step(x);
+            }
+            allocated = bean.getThreadAllocatedBytes(id) - before;
         }
-        long allocated = bean.getThreadAllocatedBytes(id) - before;
-        assertTrue(allocated < 10_000, "1 000 full-batch steps allocated " + allocated + " bytes");
+        assertTrue(allocated < 10_000, "every round of 1 000 full-batch steps allocated, the last " + allocated + " bytes");
     }
 
     @Test
