@@ -465,6 +465,12 @@ final class UfmSgdKernel {
         }
     }
 
+    /** Rows t0 ≤ t &lt; t0 + rows of g: logits Z = H_blk Wᵀ by one product, then g_t = invN·(softmax − e_y); Σ CE_t. */
+    private double blockSoftmax(double[] x, int t0, int rows, double invN) {
+        products.multiplyTransB(x, offH + t0 * d, rows, x, 0, k, d, g, t0 * k);
+        return softmax(x, t0, t0 + rows, null, 0, invN);
+    }
+
     /** Phase 1 of the products path on rows [from, to): logits, softmax, and Σ CE, Σ‖h‖² in sums[at], sums[at+1]. */
     private void logitBlocks(double[] x, int from, int to, int at) {
         int step = BlockProducts.rowsPerCall(k, d);
@@ -474,8 +480,7 @@ final class UfmSgdKernel {
         for (int t0 = from; t0 < to; t0 += step) {
             int rows = Math.min(step, to - t0);
             int h0 = offH + t0 * d;
-            products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
-            ce += softmax(x, t0, t0 + rows, null, 0, invN);
+            ce += blockSoftmax(x, t0, rows, invN);
             h2 += OPS.dot(x, h0, x, h0, rows * d);
         }
         sums[at] = ce;
@@ -629,8 +634,7 @@ final class UfmSgdKernel {
         for (int t0 = from; t0 < to; t0 += step) {
             int rows = Math.min(step, to - t0);
             int h0 = offH + t0 * d;
-            products.multiplyTransB(x, h0, rows, x, 0, k, d, g, t0 * k);
-            ce += softmax(x, t0, t0 + rows, null, 0, invN);
+            ce += blockSoftmax(x, t0, rows, invN);
             products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, wAcc, wOff);
             int end = h0 + rows * d;
             for (int j = h0; j < end; j++) {
