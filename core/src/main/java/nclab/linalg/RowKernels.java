@@ -1,7 +1,5 @@
 package nclab.linalg;
 
-import java.lang.module.ModuleFinder;
-
 /**
  * The inner loops of the UFM solvers over rows of length d stored at offsets of flat {@code double[]} arrays:
  * dot products of one or two rows with four rows (logits), four-term row combinations (gradients and gradient
@@ -16,7 +14,8 @@ import java.lang.module.ModuleFinder;
  * </ul>
  * Both are deterministic (fixed operation order), but they sum in different orders, so their results differ in the
  * last bits: a run's {@code provenance.json} records which one it used ({@link #name()}). Measured at (d, K, N) =
- * (64, 4, 400), README Performance: logits 40 → 11 µs, each gradient pass ≈ 35 → 10 µs, 1600 exponentials 14 → 3.6 µs.
+ * (64, 4, 400), README Performance: logits 40 → 11 µs, each gradient pass ≈ 35 → 10–15 µs; 1600 softmax
+ * exponentials ({@link #expNonPositive}) 9–16 → 3.3–4.9 µs.
  *
  * <p>Arrays are never aliased between an output and an input except where a method says so.
  */
@@ -34,11 +33,6 @@ public interface RowKernels {
     /** Whether the Vector API module is resolved in this JVM (so {@link #best()} can be the vector kernels). */
     static boolean vectorModuleLoaded() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    }
-
-    /** Whether the Java runtime at {@code java.home} ships the Vector API module (so a child JVM can be given it). */
-    static boolean vectorModuleInRuntime() {
-        return ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent();
     }
 
     /**

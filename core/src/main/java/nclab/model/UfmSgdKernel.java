@@ -29,9 +29,9 @@ final class UfmSgdKernel {
     private final int[] labels;
     /** Full-batch products (null: the blocked Java pass). */
     private final BlockProducts products;
-    /** Second half of the full-batch rows (products path): its ∇W share, the sums, the thread that runs it. */
-    private double[] secondW;
-    private double[] sums;
+    /** Products path, second half of the rows: its ∇W share; per half (from index 0 and 2) Σ CE_t and Σ‖h_t‖². */
+    private final double[] secondW;
+    private final double[] sums = new double[4];
     /** One row of ∇h for K ≠ 4 in the fused full step. */
     private double[] rowScratch;
     private java.util.concurrent.ExecutorService helper;
@@ -75,6 +75,7 @@ final class UfmSgdKernel {
     UfmSgdKernel(int k, int d, int n, int offH, int offB, boolean bias, boolean nonNegative, double lambdaW,
                  double lambdaH, double lambdaB, int[] labels, BlockProducts products) {
         this.products = products;
+        this.secondW = new double[products != null ? k * d : 0];
         this.k = k;
         this.d = d;
         this.n = n;
@@ -223,7 +224,7 @@ final class UfmSgdKernel {
     /**
      * Turns the logits in rows t0 ≤ t &lt; t1 of g (bias not yet added) into g_t = scale·(softmax − e_{y_t}) and
      * returns Σ_t CE_t, with y_t the label of sample batch[from + t] (of sample t when batch is null). Three passes:
-     * shift each row by its maximum, exponentiate the whole block ({@link RowKernels#exp}), normalise.
+     * shift each row by its maximum, exponentiate the whole block ({@link RowKernels#expNonPositive}), normalise.
      */
     private double softmax(double[] x, int t0, int t1, int[] batch, int from, double scale) {
         double ce = 0;
@@ -305,23 +306,32 @@ final class UfmSgdKernel {
         double h2 = 0;
         int t = 0;
         for (; t + 3 < n; t += 4) {
-            int h0 = offH + t * d;
-            for (int c = 0; c < k; c++) {
-                OPS.accumulate4(x, h0, h0 + d, h0 + 2 * d, h0 + 3 * d, g[t * k + c], g[(t + 1) * k + c],
-                        g[(t + 2) * k + c], g[(t + 3) * k + c], grad, c * d, d);
-            }
+            addWeightShare(x, t, 4, grad);
             for (int u = t; u < t + 4; u++) {
                 h2 += fullRowGradient(x, grad, u);
             }
         }
         for (; t < n; t++) {
-            int h0 = offH + t * d;
-            for (int c = 0; c < k; c++) {
-                OPS.axpy(g[t * k + c], x, h0, grad, c * d, d);
-            }
+            addWeightShare(x, t, 1, grad);
             h2 += fullRowGradient(x, grad, t);
         }
         return value + 0.5 * lambdaH * h2;
+    }
+
+    /**
+     * acc[c·d ..] += Σ_{t ≤ u &lt; t+rows} g_uc h_u for every class c (the ∇W share of rows t..t+rows−1, rows = 4 by
+     * {@link RowKernels#accumulate4}, rows = 1 by {@link RowKernels#axpy}).
+     */
+    private void addWeightShare(double[] x, int t, int rows, double[] acc) {
+        int h0 = offH + t * d;
+        for (int c = 0; c < k; c++) {
+            if (rows == 4) {
+                OPS.accumulate4(x, h0, h0 + d, h0 + 2 * d, h0 + 3 * d, g[t * k + c], g[(t + 1) * k + c],
+                        g[(t + 2) * k + c], g[(t + 3) * k + c], acc, c * d, d);
+            } else {
+                OPS.axpy(g[t * k + c], x, h0, acc, c * d, d);
+            }
+        }
     }
 
     /** dst[o + c] = ∇b_c = λ_b b_c + Σ_{t&lt;rows} g_tc (rows of g in order). */
@@ -355,8 +365,8 @@ final class UfmSgdKernel {
         double h2; // Σ‖h_i‖², for the value and, by max|h| ≤ ‖H‖_F, for the bound
         if (products != null) {
             inHalves(split(), (from, to, at) -> logitBlocks(x, from, to, at));
-            value = (sums[0] + sums[3]) / n;
-            h2 = sums[1] + sums[4];
+            value = (sums[0] + sums[2]) / n;
+            h2 = sums[1] + sums[3];
         } else {
             if (all == null) {
                 all = new int[n];
@@ -402,19 +412,13 @@ final class UfmSgdKernel {
             }
             int t = 0;
             for (; t + 3 < n; t += 4) { // ∇W share of four rows (old values), then their steps
-                int h0 = offH + t * d;
-                for (int c = 0; c < k; c++) {
-                    OPS.accumulate4(x, h0, h0 + d, h0 + 2 * d, h0 + 3 * d, g[t * k + c], g[(t + 1) * k + c],
-                            g[(t + 2) * k + c], g[(t + 3) * k + c], newW, c * d, d);
-                }
+                addWeightShare(x, t, 4, newW);
                 for (int u = t; u < t + 4; u++) {
                     stepRow(x, u, eta);
                 }
             }
             for (; t < n; t++) {
-                for (int c = 0; c < k; c++) {
-                    OPS.axpy(g[t * k + c], x, offH + t * d, newW, c * d, d);
-                }
+                addWeightShare(x, t, 1, newW);
                 stepRow(x, t, eta);
             }
         }
@@ -441,16 +445,7 @@ final class UfmSgdKernel {
         if (rowScratch == null) {
             rowScratch = new double[d];
         }
-        int c = 0;
-        if (k > 4) {
-            OPS.combine4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lambdaH, x, h, rowScratch, 0, d);
-            c = 4;
-        } else {
-            for (int j = 0; j < d; j++) {
-                rowScratch[j] = lambdaH * x[h + j];
-            }
-        }
-        addClasses(x, o, c, rowScratch, 0);
+        rowGradient(x, t, rowScratch, 0);
         OPS.axpy(-eta, rowScratch, 0, x, h, d);
         if (nonNegative) {
             clamp(x, h, h + d);
@@ -518,17 +513,10 @@ final class UfmSgdKernel {
         void run(int from, int to, int at);
     }
 
-    /** Runs rows [0, split) here and [split, n) on the helper thread (sums at 0 and 3); one call when split = n. */
+    /** Runs rows [0, split) here and [split, n) on the helper thread (sums at 0 and 2); one call when split = n. */
     private void inHalves(int split, Half half) {
-        if (sums == null) {
-            sums = new double[6];
-        }
-        if (secondW == null) {
-            secondW = new double[k * d];
-        }
+        sums[2] = 0;
         sums[3] = 0;
-        sums[4] = 0;
-        sums[5] = 0;
         if (split >= n) {
             half.run(0, n, 0);
             return;
@@ -540,7 +528,7 @@ final class UfmSgdKernel {
                 return th;
             });
         }
-        java.util.concurrent.Future<?> second = helper.submit(() -> half.run(split, n, 3));
+        java.util.concurrent.Future<?> second = helper.submit(() -> half.run(split, n, 2));
         half.run(0, split, 0);
         try {
             second.get();
@@ -569,41 +557,12 @@ final class UfmSgdKernel {
         for (int i = 0; i < kd; i++) {
             grad[i] = lw * x[i];
         }
-        int step = BlockProducts.rowsPerCall(k, d);
-        int blocks = (n + step - 1) / step;
-        int split = Math.min(n, (blocks + 1) / 2 * step); // rows of the first half: a whole number of blocks
-        if (split < n) {
-            if (secondW == null) {
-                secondW = new double[kd];
-                sums = new double[6];
-                helper = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "nclab-ufm-products");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-            java.util.Arrays.fill(secondW, 0.0);
-            java.util.concurrent.Future<?> second = helper.submit(() -> productBlocks(x, grad, secondW, 0, split, n, step,
-                    sums, 2));
-            productBlocks(x, grad, grad, 0, 0, split, step, sums, 0);
-            try {
-                second.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while computing the gradient", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("gradient block failed", e.getCause());
-            }
+        java.util.Arrays.fill(secondW, 0.0);
+        inHalves(split(), (from, to, at) -> productBlocks(x, grad, at == 0 ? grad : secondW, from, to, at));
+        if (split() < n) {
             for (int i = 0; i < kd; i++) {
                 grad[i] += secondW[i];
             }
-        } else {
-            if (sums == null) {
-                sums = new double[6];
-            }
-            productBlocks(x, grad, grad, 0, 0, n, step, sums, 0);
-            sums[2] = 0;
-            sums[3] = 0;
         }
         double invN = 1.0 / n;
         double ce = sums[0] + sums[2];
@@ -622,11 +581,11 @@ final class UfmSgdKernel {
     }
 
     /**
-     * Rows from ≤ t &lt; to in blocks of {@code step}: logits, softmax, ∇W share added to wAcc (from offset wOff),
+     * Rows from ≤ t &lt; to in blocks of {@code step}: logits, softmax, ∇W share added to wAcc ,
      * ∇h_t = λ_H h_t + Wᵀ g_t; stores Σ CE_t and Σ‖h_t‖² (when λ_H ≠ 0) in sums[at], sums[at + 1].
      */
-    private void productBlocks(double[] x, double[] grad, double[] wAcc, int wOff, int from, int to, int step,
-                               double[] sums, int at) {
+    private void productBlocks(double[] x, double[] grad, double[] wAcc, int from, int to, int at) {
+        int step = BlockProducts.rowsPerCall(k, d);
         double lh = lambdaH;
         double invN = 1.0 / n;
         double ce = 0;
@@ -635,7 +594,7 @@ final class UfmSgdKernel {
             int rows = Math.min(step, to - t0);
             int h0 = offH + t0 * d;
             ce += blockSoftmax(x, t0, rows, invN);
-            products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, wAcc, wOff);
+            products.multiplyTransAAdd(g, t0 * k, rows, k, x, h0, d, wAcc, 0);
             int end = h0 + rows * d;
             for (int j = h0; j < end; j++) {
                 grad[j] = lh * x[j];
@@ -654,19 +613,24 @@ final class UfmSgdKernel {
     /** Sets ∇h_t = Σ_c g_tc w_c + λ_H h_t (classes in blocks of four); returns ‖h_t‖² when λ_H ≠ 0, else 0. */
     private double fullRowGradient(double[] x, double[] grad, int t) {
         int h = offH + t * d;
+        rowGradient(x, t, grad, h);
+        return lambdaH != 0 ? OPS.dot(x, h, x, h, d) : 0.0;
+    }
+
+    /** dst[r..r+d) = ∇h_t = λ_H h_t + Σ_c g_tc w_c (classes in blocks of four, then one by one). */
+    private void rowGradient(double[] x, int t, double[] dst, int r) {
+        int h = offH + t * d;
         int o = t * k;
-        double lh = lambdaH;
         int c = 0;
         if (k >= 4) {
-            OPS.combine4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lh, x, h, grad, h, d);
+            OPS.combine4(x, 0, d, 2 * d, 3 * d, g[o], g[o + 1], g[o + 2], g[o + 3], lambdaH, x, h, dst, r, d);
             c = 4;
         } else {
             for (int j = 0; j < d; j++) {
-                grad[h + j] = lh * x[h + j];
+                dst[r + j] = lambdaH * x[h + j];
             }
         }
-        addClasses(x, o, c, grad, h);
-        return lh != 0 ? OPS.dot(x, h, x, h, d) : 0.0;
+        addClasses(x, o, c, dst, r);
     }
 
     /** newW := ∇W = Σ_t g_t h_tᵀ + λ_W W (visits in blocks of four), newB := ∇b. */
