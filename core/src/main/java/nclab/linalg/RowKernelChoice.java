@@ -1,20 +1,28 @@
 package nclab.linalg;
 
-/** Chooses {@link RowKernels#best()} once per JVM: the vector kernels when their module is loaded and allowed. */
+/**
+ * Chooses {@link RowKernels#best()} and {@link FourClassKernels#best()} once per JVM: the vector kernels when their
+ * module is loaded and allowed ({@code -Dnclab.simd} not {@code false}), else the scalar ones.
+ */
 final class RowKernelChoice {
-    static final RowKernels BEST = choose();
+    static final RowKernels BEST = vectorAllowed() ? load("nclab.linalg.VectorRowKernels", RowKernels.class,
+            ScalarRowKernels.INSTANCE) : ScalarRowKernels.INSTANCE;
+    static final FourClassKernels FOUR_CLASS = BEST != ScalarRowKernels.INSTANCE
+            ? load("nclab.linalg.VectorFourClassKernels", FourClassKernels.class, ScalarFourClassKernels.INSTANCE)
+            : ScalarFourClassKernels.INSTANCE;
 
     private RowKernelChoice() {
     }
 
-    private static RowKernels choose() {
-        if (!Boolean.parseBoolean(System.getProperty("nclab.simd", "true")) || !RowKernels.vectorModuleLoaded()) {
-            return ScalarRowKernels.INSTANCE;
-        }
+    private static boolean vectorAllowed() {
+        return Boolean.parseBoolean(System.getProperty("nclab.simd", "true")) && RowKernels.vectorModuleLoaded();
+    }
+
+    private static <T> T load(String className, Class<T> type, T fallback) {
         try {
-            return (RowKernels) Class.forName("nclab.linalg.VectorRowKernels").getDeclaredField("INSTANCE").get(null);
+            return type.cast(Class.forName(className).getDeclaredField("INSTANCE").get(null));
         } catch (ReflectiveOperationException | LinkageError e) {
-            return ScalarRowKernels.INSTANCE;
+            return fallback;
         }
     }
 }

@@ -36,14 +36,19 @@ public interface RowKernels {
     }
 
     /**
-     * The JVM options a child JVM needs to use the same kernels as this one (so that a run resumed or launched in
-     * a child gives the same numbers): the Vector API module when this JVM uses it, else none. System properties
-     * such as {@code -Dnclab.simd=false} are the caller's to forward.
+     * The JVM options a child JVM needs to use the same kernels as this one, at the same speed (so that a run resumed
+     * or launched in a child gives the same numbers): when this JVM uses the vector kernels, the Vector API module
+     * and the flag that turns off its per-access bounds checks (the kernels check their ranges on entry:
+     * {@code ArrayRanges}), else none. System properties such as {@code -Dnclab.simd=false} are the caller's to
+     * forward.
      */
     static java.util.List<String> childJvmOptions() {
-        return "vector".equals(best().name()) ? java.util.List.of("--add-modules", "jdk.incubator.vector")
-                : java.util.List.of();
+        return "vector".equals(best().name()) ? java.util.List.of("--add-modules", "jdk.incubator.vector",
+                "-D" + UNCHECKED_VECTOR_ACCESS + "=0") : java.util.List.of();
     }
+
+    /** The Vector API's switch of its per-access bounds checks (read once, when the API is first used). */
+    String UNCHECKED_VECTOR_ACCESS = "jdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK";
 
     /** {@code "vector"} or {@code "scalar"}. */
     String name();

@@ -33,6 +33,8 @@ final class VectorRowKernels implements RowKernels {
 
     @Override
     public double dot(double[] a, int ao, double[] b, int bo, int len) {
+        ArrayRanges.check(a, ao, len);
+        ArrayRanges.check(b, bo, len);
         DoubleVector s0 = DoubleVector.zero(S);
         DoubleVector s1 = s0;
         DoubleVector s2 = s0;
@@ -56,6 +58,8 @@ final class VectorRowKernels implements RowKernels {
 
     @Override
     public void dots1x4(double[] x, int h, int w0, int stride, int len, double[] out, int o) {
+        ArrayRanges.check(x, h, len);
+        ArrayRanges.checkRows4(x, w0, stride, len);
         int w1 = w0 + stride;
         int w2 = w1 + stride;
         int w3 = w2 + stride;
@@ -90,6 +94,9 @@ final class VectorRowKernels implements RowKernels {
 
     @Override
     public void dots2x4(double[] x, int h0, int h1, int w0, int stride, int len, double[] out, int o0, int o1) {
+        ArrayRanges.check(x, h0, len);
+        ArrayRanges.check(x, h1, len);
+        ArrayRanges.checkRows4(x, w0, stride, len);
         int w1 = w0 + stride;
         int w2 = w1 + stride;
         int w3 = w2 + stride;
@@ -143,6 +150,9 @@ final class VectorRowKernels implements RowKernels {
     @Override
     public void combine4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
                          double beta, double[] b, int bo, double[] dst, int r, int len) {
+        checkFour(s, s0, s1, s2, s3, len);
+        ArrayRanges.check(b, bo, len);
+        ArrayRanges.check(dst, r, len);
         DoubleVector v0 = DoubleVector.broadcast(S, g0);
         DoubleVector v1 = DoubleVector.broadcast(S, g1);
         DoubleVector v2 = DoubleVector.broadcast(S, g2);
@@ -166,6 +176,8 @@ final class VectorRowKernels implements RowKernels {
     @Override
     public void accumulate4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
                             double[] dst, int r, int len) {
+        checkFour(s, s0, s1, s2, s3, len);
+        ArrayRanges.check(dst, r, len);
         DoubleVector v0 = DoubleVector.broadcast(S, g0);
         DoubleVector v1 = DoubleVector.broadcast(S, g1);
         DoubleVector v2 = DoubleVector.broadcast(S, g2);
@@ -188,6 +200,9 @@ final class VectorRowKernels implements RowKernels {
     @Override
     public double step4(double[] s, int s0, int s1, int s2, int s3, double g0, double g1, double g2, double g3,
                         double beta, double[] b, int bo, double eta, double[] dst, int r, int len) {
+        checkFour(s, s0, s1, s2, s3, len);
+        ArrayRanges.check(b, bo, len);
+        ArrayRanges.check(dst, r, len);
         DoubleVector v0 = DoubleVector.broadcast(S, g0);
         DoubleVector v1 = DoubleVector.broadcast(S, g1);
         DoubleVector v2 = DoubleVector.broadcast(S, g2);
@@ -224,6 +239,8 @@ final class VectorRowKernels implements RowKernels {
 
     @Override
     public void axpy(double g, double[] s, int s0, double[] dst, int r, int len) {
+        ArrayRanges.check(s, s0, len);
+        ArrayRanges.check(dst, r, len);
         DoubleVector vg = DoubleVector.broadcast(S, g);
         int j = 0;
         for (; j + L <= len; j += L) {
@@ -242,11 +259,12 @@ final class VectorRowKernels implements RowKernels {
      */
     @Override
     public void expNonPositive(double[] a, int from, int to) {
+        ArrayRanges.check(a, from, to - (long) from);
         int j = from;
         DoubleVector magic = DoubleVector.broadcast(S, EXP_MAGIC);
         DoubleVector floor = DoubleVector.broadcast(S, EXP_FLOOR);
         DoubleVector zero = DoubleVector.zero(S);
-        for (; j + L <= to; j += L) {
+        for (; j + L <= to; j += L) { // written out here: as a method of its own C2 would not inline it (too large)
             DoubleVector x = DoubleVector.fromArray(S, a, j);
             DoubleVector xc = x.max(floor);
             DoubleVector t = xc.fma(DoubleVector.broadcast(S, LOG2E), magic);
@@ -332,6 +350,7 @@ final class VectorRowKernels implements RowKernels {
 
     @Override
     public double finiteProbe(double[] a, int off, int len) {
+        ArrayRanges.check(a, off, len);
         DoubleVector p = DoubleVector.zero(S);
         int j = 0;
         for (; j + L <= len; j += L) {
@@ -346,6 +365,7 @@ final class VectorRowKernels implements RowKernels {
 
     @Override
     public double maxAbs(double[] a, int off, int len) {
+        ArrayRanges.check(a, off, len);
         DoubleVector m0 = DoubleVector.zero(S);
         DoubleVector m1 = m0;
         DoubleVector m2 = m0;
@@ -365,6 +385,14 @@ final class VectorRowKernels implements RowKernels {
             s = Math.max(s, Math.abs(a[off + j]));
         }
         return s;
+    }
+
+    /** The four source rows of a four-term combination. */
+    private static void checkFour(double[] s, int s0, int s1, int s2, int s3, int len) {
+        ArrayRanges.check(s, s0, len);
+        ArrayRanges.check(s, s1, len);
+        ArrayRanges.check(s, s2, len);
+        ArrayRanges.check(s, s3, len);
     }
 
     /** (v₀ + v₁) + (v₂ + v₃): the lanes added in a fixed order, identical in C2 and in the fallback. */

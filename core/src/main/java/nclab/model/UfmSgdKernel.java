@@ -1,6 +1,7 @@
 package nclab.model;
 
 import nclab.linalg.BlockProducts;
+import nclab.linalg.FourClassKernels;
 import nclab.linalg.RowKernels;
 
 /**
@@ -16,6 +17,8 @@ import nclab.linalg.RowKernels;
 final class UfmSgdKernel {
     /** The SIMD or scalar inner loops ({@link RowKernels#best()}). */
     private static final RowKernels OPS = RowKernels.best();
+    /** The full-batch step for K = 4 ({@link FourClassKernels#best()}, chosen with OPS). */
+    private static final FourClassKernels FOUR = FourClassKernels.best();
     private final int k;
     private final int d;
     private final int offH;
@@ -353,8 +356,9 @@ final class UfmSgdKernel {
      * (x untouched) when the finiteness bound fails. Phase 1 computes the logits, softmax, f(x) and Σ‖h_i‖² (reading
      * H once; max|h| ≤ ‖H‖_F enters the bound); after {@code valueCheck} and the bound, phase 2 reads H once more and,
      * block by block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step
-     * (from the old W); W and b are stepped last. Same mathematics as {@link #fullValueAndGradient} plus the update, in another
-     * operation order.
+     * (from the old W); W and b are stepped last. For K = 4 without products, {@link FourClassKernels} do both
+     * phases, the softmax giving the step's coefficients −η∇_z f directly and the step running column by column.
+     * Same mathematics as {@link #fullValueAndGradient} plus the update, in another operation order.
      */
     double fusedFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck) {
         if (g.length < n * k) {
@@ -367,6 +371,9 @@ final class UfmSgdKernel {
             inHalves(split(), (from, to, at) -> logitBlocks(x, from, to, at));
             value = (sums[0] + sums[2]) / n;
             h2 = sums[1] + sums[3];
+        } else if (k == 4) { // g_t = −(η/N)(softmax − e_y): the coefficients of the step, not of the gradient
+            h2 = FOUR.logits(x, 0, offH, n, d, g, 0);
+            value = FOUR.softmax(g, 0, n, bias ? x : null, offB, labels, 0, -eta / n) / n;
         } else {
             if (all == null) {
                 all = new int[n];
@@ -396,6 +403,13 @@ final class UfmSgdKernel {
         if (!(rowBound < SAFE && wBound < SAFE && bBound < SAFE && d * maxH * maxW + maxB < SAFE)) {
             return Double.NaN;
         }
+        if (products == null && k == 4) { // g holds the step's coefficients −η∇_z f: the step is a sum of them
+            if (bias) {
+                biasStepFromCoefficients(x, eta);
+            }
+            FOUR.step(x, 0, offH, n, d, g, 0, 1 - eta * lambdaW, 1 - eta * lambdaH, nonNegative, newW);
+            return value;
+        }
         if (bias) {
             biasGradient(x, n, newB, 0);
         }
@@ -423,12 +437,28 @@ final class UfmSgdKernel {
             }
         }
         OPS.axpy(-eta, newW, 0, x, 0, kd);
+        stepBias(x, eta);
+        return value;
+    }
+
+    /** b ← (1 − ηλ_b) b + Σ_t c_t, with the step's coefficients c_t = −η g_t in g (= b − η∇b). */
+    private void biasStepFromCoefficients(double[] x, double eta) {
+        for (int c = 0; c < k; c++) {
+            double s = (1 - eta * lambdaB) * x[offB + c];
+            for (int t = 0; t < n; t++) {
+                s += g[t * k + c];
+            }
+            x[offB + c] = s;
+        }
+    }
+
+    /** b ← b − η∇b (∇b in newB), when the model has a bias. */
+    private void stepBias(double[] x, double eta) {
         if (bias) {
             for (int c = 0; c < k; c++) {
                 x[offB + c] -= eta * newB[c];
             }
         }
-        return value;
     }
 
     /** h_t ← Π(h_t − η(λ_H h_t + Σ_c g_tc w_c)) in place (the old W: W is stepped after all rows). */

@@ -2,6 +2,7 @@ package nclab.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -30,7 +31,10 @@ class RowKernelsTest {
     void theTestJvmUsesTheVectorKernelsLikeTheLauncher() {
         assertTrue(RowKernels.vectorModuleLoaded(), "surefire passes --add-modules jdk.incubator.vector");
         assertEquals("vector", RowKernels.best().name());
-        assertEquals(List.of("--add-modules", "jdk.incubator.vector"), RowKernels.childJvmOptions());
+        assertEquals(List.of("--add-modules", "jdk.incubator.vector", "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0"),
+                RowKernels.childJvmOptions());
+        assertEquals("0", System.getProperty(RowKernels.UNCHECKED_VECTOR_ACCESS), "surefire runs the kernels unchecked");
+        assertEquals("vector", FourClassKernels.best().name());
     }
 
     @Test
@@ -153,6 +157,31 @@ class RowKernelsTest {
                     assertEquals(want, a[start + j], Double.isNaN(want) ? 0.0 : 4.5e-16 * want, ops.name() + " exp(" + x[j] + ")");
                 }
             }
+        }
+    }
+
+    @Test
+    void rangesOutsideTheArraysAreRejected() {
+        // Surefire, like the launcher, turns off the Vector API's own bounds checks: the kernels' entry checks must
+        // stop every range that leaves its array (a vector of four would reach past the end by up to three entries).
+        for (RowKernels ops : implementations()) {
+            double[] x = new double[40];
+            double[] out = new double[8];
+            String name = ops.name();
+            assertThrows(IndexOutOfBoundsException.class, () -> ops.dot(x, 33, x, 0, 8), name);
+            assertThrows(IndexOutOfBoundsException.class, () -> ops.dot(x, 0, x, -1, 8), name);
+            assertThrows(IndexOutOfBoundsException.class, () -> ops.dots1x4(x, 0, 8, 8, 9, out, 0), name);
+            assertThrows(IndexOutOfBoundsException.class, () -> ops.dots2x4(x, 0, 37, 8, 8, 4, out, 0, 4), name);
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> ops.combine4(x, 0, 8, 16, 36, 1, 1, 1, 1, 1, x, 0, out, 0, 8), name);
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> ops.accumulate4(x, 0, 8, 16, 24, 1, 1, 1, 1, out, 1, 8), name);
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> ops.step4(x, 0, 8, 16, 24, 1, 1, 1, 1, 1, x, 33, 0.1, out, 0, 8), name);
+            assertThrows(IndexOutOfBoundsException.class, () -> ops.axpy(1, x, 0, out, 4, 8), name);
+            assertThrows(IndexOutOfBoundsException.class, () -> ops.expNonPositive(x, 36, 41), name);
+            assertThrows(IndexOutOfBoundsException.class, () -> ops.finiteProbe(x, 35, 6), name);
+            assertThrows(IndexOutOfBoundsException.class, () -> ops.maxAbs(x, -4, 8), name);
         }
     }
 

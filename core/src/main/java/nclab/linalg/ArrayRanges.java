@@ -1,0 +1,40 @@
+package nclab.linalg;
+
+/**
+ * Range checks at the entry of the SIMD kernels. The launcher, the tests and the benchmarks run the Vector API without
+ * its per-access bounds checks ({@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}: JDK 17's C2 does not hoist
+ * them out of the kernels' short loops, and they cost up to 40 % of a kernel's time), so every vector kernel
+ * checks the whole ranges it will touch once, before its first access: a bad offset is an exception, never a read
+ * or write outside the array.
+ */
+final class ArrayRanges {
+    private ArrayRanges() {
+    }
+
+    /** Throws IndexOutOfBoundsException unless 0 ≤ off and off + len ≤ a.length (len ≥ 0; long: no overflow). */
+    static void check(double[] a, long off, long len) {
+        if (off < 0 || len < 0 || off + len > a.length) {
+            throw new IndexOutOfBoundsException("range [" + off + ", " + (off + len) + ") of an array of length "
+                    + a.length);
+        }
+    }
+
+    /** {@link #check} for the four rows first, first + stride, first + 2·stride, first + 3·stride of length len. */
+    static void checkRows4(double[] a, int first, int stride, int len) {
+        for (int q = 0; q < 4; q++) {
+            check(a, first + (long) q * stride, len);
+        }
+    }
+
+    /** The argument checks of {@link FourClassKernels#step}: every range inside its array, W and H disjoint. */
+    static void checkFourClassStep(double[] x, int w, int h, int rows, int d, double[] g, int go, double[] wGrad) {
+        check(x, w, 4L * d);
+        check(x, h, (long) rows * d);
+        check(g, go, 4L * rows);
+        check(wGrad, 0, 4L * d);
+        if (rows > 0 && d > 0 && w < h + (long) rows * d && h < w + 4L * d) {
+            throw new IllegalArgumentException("W [" + w + ", " + (w + 4L * d) + ") and H [" + h + ", "
+                    + (h + (long) rows * d) + ") overlap");
+        }
+    }
+}
