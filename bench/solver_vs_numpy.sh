@@ -4,9 +4,12 @@
 #
 #   bench/solver_vs_numpy.sh [ROUNDS]      (default 3)
 #
-# One statistic on both sides: the best (lowest) mean over repeated blocks of steps, that is JMH's lowest
-# 1-second iteration (5 per benchmark) and timeit's lowest repeat (5 per step), as the noise of a shared machine
-# only ever adds time. Prints every round and the median over rounds of each time and of the ratio NumPy / Java.
+# One statistic on both sides: the lowest mean over blocks of steps of about 20 ms, for about 2 s per step kind,
+# that is JMH's lowest 20-ms iteration (100 per benchmark, after 3 s of warm-up) and timeit's lowest repeat (blocks
+# of about 20 ms for about 2 s), as the noise of a shared machine only ever adds time (timeit's advice). Short
+# blocks, because on this shared 2-core machine the mean over one second varies by 30-60 % between minutes while
+# the lowest short block does not. Prints every round and the median over rounds of each time and of the ratio
+# NumPy / Java.
 # Build first:  mvn -B -q -o -ntp install -DskipTests -pl core && mvn -B -q -o -ntp package -pl bench -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +20,7 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 echo "load before: $(uptime)"
 for ((i = 1; i <= ROUNDS; i++)); do
-    java -jar "$JAR" "SolverStepBenchmark.(fullBatchStep|sgdStep)" -wi 3 -i 5 -w 1 -r 1 -rf json -rff "$OUT/jmh$i.json" \
+    java -jar "$JAR" "SolverStepBenchmark.(fullBatchStep|sgdStep)" -wi 3 -w 1 -i 100 -r 20ms -rf json -rff "$OUT/jmh$i.json" \
         > "$OUT/jmh$i.log" 2>&1
     python3 bench/solver_step_numpy.py > "$OUT/numpy$i.txt"
 done
