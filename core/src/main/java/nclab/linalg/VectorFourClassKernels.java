@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link FourClassKernels} on the Vector API (loaded only through {@link FourClassKernels#best()}): a row's four
  * classes are one 256-bit vector. Logits: two rows against the four rows of W per loop over d (eight accumulators),
- * whose lanes are added in {@link #sums} by exact lane moves into one vector of four logits per row. Step: columns
- * of four features, the rows of a block four at a time, with the column's old and new W in eight registers. Only the
+ * whose lanes are added by exact lane moves into one vector of four logits per row. Step: columns
+ * of four features, the rows of a block two at a time, with the column's old and new W in eight registers. Only the
  * operations {@link VectorRowKernels} uses for determinism (lanewise arithmetic, loads, stores, lane moves), so
  * the interpreter and C2 give the same bits.
  */
@@ -76,8 +76,26 @@ final class VectorFourClassKernels implements FourClassKernels {
                 s03 = a.fma(u, s03);
                 s13 = b.fma(u, s13);
             }
-            sums(s00, s01, s02, s03).intoArray(z, o0);
-            sums(s10, s11, s12, s13).intoArray(z, o1);
+            // [Σs00, Σs01, Σs02, Σs03] with each Σv = (v₀ + v₁) + (v₂ + v₃) (VectorRowKernels' lane order), by exact
+            // lane moves; written out, not a method: C2 inlines a method that takes vectors only when its call is
+            // hot in the profile, and boxes them (4× slower steps) in a compilation where it is not
+            DoubleVector p0 = s00.add(s00.rearrange(SWAP_PAIRS)); // a01 a01 a23 a23
+            DoubleVector p1 = s01.add(s01.rearrange(SWAP_PAIRS));
+            DoubleVector p2 = s02.add(s02.rearrange(SWAP_PAIRS));
+            DoubleVector p3 = s03.add(s03.rearrange(SWAP_PAIRS));
+            DoubleVector q01 = p0.blend(p1, ODD_LANES); // a01 b01 a23 b23
+            DoubleVector q23 = p2.blend(p3, ODD_LANES); // c01 d01 c23 d23
+            q01.blend(q23.rearrange(SWAP_HALVES), HIGH_HALF) // a01 b01 c01 d01
+                    .add(q01.rearrange(SWAP_HALVES).blend(q23, HIGH_HALF)) // + a23 b23 c23 d23
+                    .intoArray(z, o0);
+            p0 = s10.add(s10.rearrange(SWAP_PAIRS));
+            p1 = s11.add(s11.rearrange(SWAP_PAIRS));
+            p2 = s12.add(s12.rearrange(SWAP_PAIRS));
+            p3 = s13.add(s13.rearrange(SWAP_PAIRS));
+            q01 = p0.blend(p1, ODD_LANES);
+            q23 = p2.blend(p3, ODD_LANES);
+            q01.blend(q23.rearrange(SWAP_HALVES), HIGH_HALF).add(q01.rearrange(SWAP_HALVES).blend(q23, HIGH_HALF))
+                    .intoArray(z, o1);
             double squares0 = (q0.lane(0) + q0.lane(1)) + (q0.lane(2) + q0.lane(3));
             double squares1 = (q1.lane(0) + q1.lane(1)) + (q1.lane(2) + q1.lane(3));
             double pair = full < d ? pairTail(x, w, h0, h1, d, full, z, o0, o1, squares0, squares1)
@@ -113,19 +131,6 @@ final class VectorFourClassKernels implements FourClassKernels {
             squares1 = Math.fma(b, b, squares1);
         }
         return squares0 + squares1;
-    }
-
-    /** [Σa, Σb, Σc, Σe] with each Σv = (v₀ + v₁) + (v₂ + v₃) (the lane order of {@link VectorRowKernels}). */
-    private static DoubleVector sums(DoubleVector a, DoubleVector b, DoubleVector c, DoubleVector e) {
-        DoubleVector pa = a.add(a.rearrange(SWAP_PAIRS)); // a01 a01 a23 a23
-        DoubleVector pb = b.add(b.rearrange(SWAP_PAIRS));
-        DoubleVector pc = c.add(c.rearrange(SWAP_PAIRS));
-        DoubleVector pe = e.add(e.rearrange(SWAP_PAIRS));
-        DoubleVector ab = pa.blend(pb, ODD_LANES); // a01 b01 a23 b23
-        DoubleVector ce = pc.blend(pe, ODD_LANES); // c01 e01 c23 e23
-        DoubleVector low = ab.blend(ce.rearrange(SWAP_HALVES), HIGH_HALF); // a01 b01 c01 e01
-        DoubleVector high = ab.rearrange(SWAP_HALVES).blend(ce, HIGH_HALF); // a23 b23 c23 e23
-        return low.add(high);
     }
 
     @Override
@@ -208,7 +213,7 @@ final class VectorFourClassKernels implements FourClassKernels {
 
     /**
      * Four features (at offsets w, r of the first W row and of the first row; at j in wNext) of m rows: each row's
-     * step from the old W (without Π), four rows at a time, and its share of the new W, held in four registers.
+     * step from the old W (without Π), two rows at a time, and its share of the new W, held in four registers.
      */
     private static void column(double[] x, int w, int r, int m, int d, double[] c, int o, double keepH, double[] wNext,
                                int j) {
@@ -222,7 +227,8 @@ final class VectorFourClassKernels implements FourClassKernels {
         DoubleVector a3 = DoubleVector.fromArray(S, wNext, 3 * d + j);
         DoubleVector keep = DoubleVector.broadcast(S, keepH);
         int t = 0;
-        for (; t + 3 < m; t += 4, r += 4 * d, o += 16) { // four rows per pass: 20 % faster than two
+        for (; t + 1 < m; t += 2, r += 2 * d, o += 8) { // two rows per pass: four are 20 % faster, but C2 (JDK 17)
+            // then sometimes runs out of its node budget before the last stores and boxes vectors (4x slower)
             DoubleVector u0 = DoubleVector.fromArray(S, x, r);
             DoubleVector c00 = DoubleVector.broadcast(S, c[o]);
             DoubleVector c01 = DoubleVector.broadcast(S, c[o + 1]);
@@ -251,55 +257,16 @@ final class VectorFourClassKernels implements FourClassKernels {
             n1 = w1.fma(c11, n1);
             n1 = w2.fma(c12, n1);
             w3.fma(c13, n1).intoArray(x, r + d);
-            DoubleVector u2 = DoubleVector.fromArray(S, x, r + 2 * d);
-            DoubleVector c20 = DoubleVector.broadcast(S, c[o + 8]);
-            DoubleVector c21 = DoubleVector.broadcast(S, c[o + 9]);
-            DoubleVector c22 = DoubleVector.broadcast(S, c[o + 10]);
-            DoubleVector c23 = DoubleVector.broadcast(S, c[o + 11]);
-            a0 = u2.fma(c20, a0);
-            a1 = u2.fma(c21, a1);
-            a2 = u2.fma(c22, a2);
-            a3 = u2.fma(c23, a3);
-            DoubleVector n2 = u2.mul(keep);
-            n2 = w0.fma(c20, n2);
-            n2 = w1.fma(c21, n2);
-            n2 = w2.fma(c22, n2);
-            w3.fma(c23, n2).intoArray(x, r + 2 * d);
-            DoubleVector u3 = DoubleVector.fromArray(S, x, r + 3 * d);
-            DoubleVector c30 = DoubleVector.broadcast(S, c[o + 12]);
-            DoubleVector c31 = DoubleVector.broadcast(S, c[o + 13]);
-            DoubleVector c32 = DoubleVector.broadcast(S, c[o + 14]);
-            DoubleVector c33 = DoubleVector.broadcast(S, c[o + 15]);
-            a0 = u3.fma(c30, a0);
-            a1 = u3.fma(c31, a1);
-            a2 = u3.fma(c32, a2);
-            a3 = u3.fma(c33, a3);
-            DoubleVector n3 = u3.mul(keep);
-            n3 = w0.fma(c30, n3);
-            n3 = w1.fma(c31, n3);
-            n3 = w2.fma(c32, n3);
-            w3.fma(c33, n3).intoArray(x, r + 3 * d);
-        }
-        for (; t < m; t++, r += d, o += 4) {
-            DoubleVector u0 = DoubleVector.fromArray(S, x, r);
-            DoubleVector c00 = DoubleVector.broadcast(S, c[o]);
-            DoubleVector c01 = DoubleVector.broadcast(S, c[o + 1]);
-            DoubleVector c02 = DoubleVector.broadcast(S, c[o + 2]);
-            DoubleVector c03 = DoubleVector.broadcast(S, c[o + 3]);
-            a0 = u0.fma(c00, a0);
-            a1 = u0.fma(c01, a1);
-            a2 = u0.fma(c02, a2);
-            a3 = u0.fma(c03, a3);
-            DoubleVector n0 = u0.mul(keep);
-            n0 = w0.fma(c00, n0);
-            n0 = w1.fma(c01, n0);
-            n0 = w2.fma(c02, n0);
-            w3.fma(c03, n0).intoArray(x, r);
         }
         a0.intoArray(wNext, j);
         a1.intoArray(wNext, d + j);
         a2.intoArray(wNext, 2 * d + j);
         a3.intoArray(wNext, 3 * d + j);
+        // the last m mod 2 rows feature by feature, in the same operations per lane; not a second vector loop: a
+        // vector carried from one loop into another is sometimes left boxed by C2 (JDK 17), a 4x slower step
+        for (int q = 0; q < 4 && t < m; q++) {
+            ScalarFourClassKernels.column(x, w + q, r + q, m - t, d, c, o, keepH, wNext, j + q);
+        }
     }
 
     /** x[from + i] ← 0 where x[from + i] &lt; 0, for i &lt; len (the projection onto H ≥ 0; −0.0 and NaN stay). */
