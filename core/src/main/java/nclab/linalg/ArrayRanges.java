@@ -37,4 +37,19 @@ final class ArrayRanges {
                     + (h + (long) rows * d) + ") overlap");
         }
     }
+
+    /** The argument checks of {@link FourClassKernels#logits}. */
+    static void checkFourClassLogits(double[] x, int w, int h, int rows, int d, double[] z, int zo) {
+        check(x, w, 4L * d);
+        check(x, h, (long) rows * d);
+        check(z, zo, 4L * rows);
+    }
+
+    /** The argument checks of {@link FourClassKernels#softmax} (b may be null: no bias). */
+    static void checkFourClassSoftmax(double[] z, int zo, int rows, double[] b, int bo) {
+        check(z, zo, 4L * rows);
+        if (b != null) {
+            check(b, bo, 4);
+        }
+    }
 }

@@ -18,9 +18,7 @@ final class ScalarFourClassKernels implements FourClassKernels {
 
     @Override
     public double logits(double[] x, int w, int h, int rows, int d, double[] z, int zo) {
-        ArrayRanges.check(x, w, 4L * d);
-        ArrayRanges.check(x, h, (long) rows * d);
-        ArrayRanges.check(z, zo, 4L * rows);
+        ArrayRanges.checkFourClassLogits(x, w, h, rows, d, z, zo);
         double squares = 0;
         for (int t = 0; t < rows; t++) {
             int r = h + t * d;
@@ -47,10 +45,7 @@ final class ScalarFourClassKernels implements FourClassKernels {
 
     @Override
     public double softmax(double[] z, int zo, int rows, double[] b, int bo, int[] labels, int lo, double scale) {
-        ArrayRanges.check(z, zo, 4L * rows);
-        if (b != null) {
-            ArrayRanges.check(b, bo, 4);
-        }
+        ArrayRanges.checkFourClassSoftmax(z, zo, rows, b, bo);
         double ce = 0;
         for (int t = 0; t < rows; t++) { // as UfmSgdKernel's softmax: shift by the maximum, all rows first
             int o = zo + 4 * t;

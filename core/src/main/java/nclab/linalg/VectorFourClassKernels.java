@@ -34,9 +34,7 @@ final class VectorFourClassKernels implements FourClassKernels {
 
     @Override
     public double logits(double[] x, int w, int h, int rows, int d, double[] z, int zo) {
-        ArrayRanges.checkRows4(x, w, d, d);
-        ArrayRanges.check(x, h, (long) rows * d);
-        ArrayRanges.check(z, zo, 4L * rows);
+        ArrayRanges.checkFourClassLogits(x, w, h, rows, d, z, zo);
         int w1 = w + d;
         int w2 = w1 + d;
         int w3 = w2 + d;
@@ -135,11 +133,8 @@ final class VectorFourClassKernels implements FourClassKernels {
 
     @Override
     public double softmax(double[] z, int zo, int rows, double[] b, int bo, int[] labels, int lo, double scale) {
-        ArrayRanges.check(z, zo, 4L * rows);
+        ArrayRanges.checkFourClassSoftmax(z, zo, rows, b, bo);
         boolean bias = b != null;
-        if (bias) {
-            ArrayRanges.check(b, bo, 4);
-        }
         // no bias: add −0.0, which leaves every double as it is (x + (−0.0) = x); no vector chosen by a branch, as
         // C2 (JDK 17) boxes vectors that merge at a branch
         DoubleVector bv = DoubleVector.fromArray(S, bias ? b : NO_BIAS, bias ? bo : 0);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
@@ -332,11 +331,6 @@ class FourClassKernelsTest {
     }
 
     private static double[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = 2 * r.nextDouble() - 1;
-        }
-        return a;
+        return RowKernelsTest.random(n, seed);
     }
 }

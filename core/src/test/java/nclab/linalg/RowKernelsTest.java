@@ -226,7 +226,8 @@ class RowKernelsTest {
         return s;
     }
 
-    private static double[] random(int n, long seed) {
+    /** n uniform numbers in [−1, 1) from the seed (also FourClassKernelsTest's inputs). */
+    static double[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] a = new double[n];
         for (int i = 0; i < n; i++) {
