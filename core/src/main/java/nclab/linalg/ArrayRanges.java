@@ -1,11 +1,11 @@
 package nclab.linalg;
 
 /**
- * Range checks at the entry of the SIMD kernels. The launcher, the tests and the benchmarks run the Vector API without
- * its per-access bounds checks ({@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}: JDK 17's C2 does not hoist
- * them out of the kernels' short loops, and they cost up to 40 % of a kernel's time), so every vector kernel
- * checks the whole ranges it will touch once, before its first access: a bad offset is an exception, never a read
- * or write outside the array.
+ * Argument checks at the entry of the SIMD kernels (ranges, labels). The launcher, the tests and the benchmarks run
+ * the Vector API without its per-access bounds checks ({@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}:
+ * JDK 17's C2 does not hoist them out of the kernels' short loops, and they cost up to 40 % of a kernel's time), so
+ * every vector kernel checks the whole ranges it will touch once, before its first access: a bad offset is an
+ * exception, never a read or write outside the array.
  */
 final class ArrayRanges {
     private ArrayRanges() {
@@ -51,5 +51,14 @@ final class ArrayRanges {
         if (b != null) {
             check(b, bo, 4);
         }
+    }
+
+    /** labels[lo + t], checked to be one of the four classes of {@link FourClassKernels#softmax}. */
+    static int fourClassLabel(int[] labels, int lo, int t) {
+        int y = labels[lo + t];
+        if ((y & ~3) != 0) {
+            throw new IllegalArgumentException("label " + y + " of row " + t + " is not one of four classes");
+        }
+        return y;
     }
 }

@@ -66,13 +66,4 @@ public interface FourClassKernels {
     static int blockRows(int d) {
         return Math.max(4, (128 * 1024 / 8) / Math.max(1, d));
     }
-
-    /** labels[lo + t], checked to be one of the four classes. */
-    static int label(int[] labels, int lo, int t) {
-        int y = labels[lo + t];
-        if ((y & ~3) != 0) {
-            throw new IllegalArgumentException("label " + y + " of row " + t + " is not one of four classes");
-        }
-        return y;
-    }
 }

@@ -49,7 +49,7 @@ final class ScalarFourClassKernels implements FourClassKernels {
         double ce = 0;
         for (int t = 0; t < rows; t++) { // as UfmSgdKernel's softmax: shift by the maximum, all rows first
             int o = zo + 4 * t;
-            int y = FourClassKernels.label(labels, lo, t);
+            int y = ArrayRanges.fourClassLabel(labels, lo, t);
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < 4; c++) {
                 double s = b != null ? z[o + c] + b[bo + c] : z[o + c];

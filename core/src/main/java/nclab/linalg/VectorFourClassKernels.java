@@ -141,7 +141,7 @@ final class VectorFourClassKernels implements FourClassKernels {
         double ce = 0;
         for (int t = 0; t < rows; t++) { // shift each row by its maximum (found as UfmSgdKernel's scalar loop does)
             int o = zo + 4 * t;
-            int y = FourClassKernels.label(labels, lo, t);
+            int y = ArrayRanges.fourClassLabel(labels, lo, t);
             DoubleVector s = DoubleVector.fromArray(S, z, o).add(bv);
             double max = Double.NEGATIVE_INFINITY;
             double l = s.lane(0);
