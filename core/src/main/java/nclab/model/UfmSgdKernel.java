@@ -32,6 +32,8 @@ final class UfmSgdKernel {
     private final int[] labels;
     /** Full-batch products (null: the blocked Java pass). */
     private final BlockProducts products;
+    /** Whether the fused full-batch step runs on {@link FourClassKernels} (K = 4 without products). */
+    private final boolean fourClassStep;
     /** Products path, second half of the rows: its ∇W share; per half (from index 0 and 2) Σ CE_t and Σ‖h_t‖². */
     private final double[] secondW;
     private final double[] sums = new double[4];
@@ -78,6 +80,7 @@ final class UfmSgdKernel {
     UfmSgdKernel(int k, int d, int n, int offH, int offB, boolean bias, boolean nonNegative, double lambdaW,
                  double lambdaH, double lambdaB, int[] labels, BlockProducts products) {
         this.products = products;
+        this.fourClassStep = products == null && k == 4;
         this.secondW = new double[products != null ? k * d : 0];
         this.k = k;
         this.d = d;
@@ -301,7 +304,7 @@ final class UfmSgdKernel {
             value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, kd);
         }
         if (bias) {
-            biasGradient(x, n, grad, offB);
+            biasSums(x, n, lambdaB, grad, offB);
             if (lambdaB != 0) {
                 value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
             }
@@ -337,10 +340,13 @@ final class UfmSgdKernel {
         }
     }
 
-    /** dst[o + c] = ∇b_c = λ_b b_c + Σ_{t&lt;rows} g_tc (rows of g in order). */
-    private void biasGradient(double[] x, int rows, double[] dst, int o) {
+    /**
+     * dst[o + c] = keep·b_c + Σ_{t&lt;rows} g_tc (rows of g in order): ∇b with keep = λ_b; with keep = 1 − ηλ_b and
+     * the step's coefficients −η∇_z f in g, the stepped b (dst may then be x at offB).
+     */
+    private void biasSums(double[] x, int rows, double keep, double[] dst, int o) {
         for (int c = 0; c < k; c++) {
-            double s = lambdaB * x[offB + c];
+            double s = keep * x[offB + c];
             for (int t = 0; t < rows; t++) {
                 s += g[t * k + c];
             }
@@ -371,7 +377,7 @@ final class UfmSgdKernel {
             inHalves(split(), (from, to, at) -> logitBlocks(x, from, to, at));
             value = (sums[0] + sums[2]) / n;
             h2 = sums[1] + sums[3];
-        } else if (k == 4) { // g_t = −(η/N)(softmax − e_y): the coefficients of the step, not of the gradient
+        } else if (fourClassStep) { // g_t = −(η/N)(softmax − e_y): the coefficients of the step, not of the gradient
             h2 = FOUR.logits(x, 0, offH, n, d, g, 0);
             value = FOUR.softmax(g, 0, n, bias ? x : null, offB, labels, 0, -eta / n) / n;
         } else {
@@ -403,15 +409,15 @@ final class UfmSgdKernel {
         if (!(rowBound < SAFE && wBound < SAFE && bBound < SAFE && d * maxH * maxW + maxB < SAFE)) {
             return Double.NaN;
         }
-        if (products == null && k == 4) { // g holds the step's coefficients −η∇_z f: the step is a sum of them
-            if (bias) {
-                biasStepFromCoefficients(x, eta);
+        if (fourClassStep) { // g holds the step's coefficients −η∇_z f: the step is a sum of them
+            if (bias) { // b ← (1 − ηλ_b) b + Σ_t c_t = b − η∇b
+                biasSums(x, n, 1 - eta * lambdaB, x, offB);
             }
             FOUR.step(x, 0, offH, n, d, g, 0, 1 - eta * lambdaW, 1 - eta * lambdaH, nonNegative, newW);
             return value;
         }
         if (bias) {
-            biasGradient(x, n, newB, 0);
+            biasSums(x, n, lambdaB, newB, 0);
         }
         if (products != null) {
             java.util.Arrays.fill(secondW, 0.0);
@@ -437,28 +443,12 @@ final class UfmSgdKernel {
             }
         }
         OPS.axpy(-eta, newW, 0, x, 0, kd);
-        stepBias(x, eta);
-        return value;
-    }
-
-    /** b ← (1 − ηλ_b) b + Σ_t c_t, with the step's coefficients c_t = −η g_t in g (= b − η∇b). */
-    private void biasStepFromCoefficients(double[] x, double eta) {
-        for (int c = 0; c < k; c++) {
-            double s = (1 - eta * lambdaB) * x[offB + c];
-            for (int t = 0; t < n; t++) {
-                s += g[t * k + c];
-            }
-            x[offB + c] = s;
-        }
-    }
-
-    /** b ← b − η∇b (∇b in newB), when the model has a bias. */
-    private void stepBias(double[] x, double eta) {
         if (bias) {
             for (int c = 0; c < k; c++) {
                 x[offB + c] -= eta * newB[c];
             }
         }
+        return value;
     }
 
     /** h_t ← Π(h_t − η(λ_H h_t + Σ_c g_tc w_c)) in place (the old W: W is stepped after all rows). */
@@ -602,7 +592,7 @@ final class UfmSgdKernel {
             value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, kd);
         }
         if (bias) {
-            biasGradient(x, n, grad, offB);
+            biasSums(x, n, lambdaB, grad, offB);
             if (lambdaB != 0) {
                 value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
             }
@@ -698,7 +688,7 @@ final class UfmSgdKernel {
             }
         }
         if (bias) {
-            biasGradient(x, m, newB, 0);
+            biasSums(x, m, lambdaB, newB, 0);
         }
     }
 
