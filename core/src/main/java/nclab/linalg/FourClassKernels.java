@@ -53,11 +53,36 @@ public interface FourClassKernels {
      * #softmax} with scale −η/N): W = x[w .. w + 4d) (four rows) ← keepW·W + Σ_t c_t h_tᵀ, and, from the old W,
      * h_t = x[h + t·d ..] ← Π(keepH·h_t + Σ_k c_tk w_k), with keepW = 1 − ηλ_W, keepH = 1 − ηλ_H: that is
      * x − η∇f for f = (1/N) Σ CE + (λ_W/2)‖W‖² + (λ_H/2)‖H‖². Π(v) = max(v, 0) entrywise when nonNegative (v &lt; 0
-     * ↦ 0), else v. wNext (at least 4d long) holds the new W as it is summed. W and H must not overlap. The rows go
-     * in blocks of {@link #blockRows} (a block stays in cache while its columns are stepped).
+     * ↦ 0), else v. wNext (at least 4d long) holds the new W as it is summed: keepW·W, then {@link #stepRows}, then
+     * copied to x. W and H must not overlap.
      */
-    void step(double[] x, int w, int h, int rows, int d, double[] c, int co, double keepW, double keepH,
-              boolean nonNegative, double[] wNext);
+    default void step(double[] x, int w, int h, int rows, int d, double[] c, int co, double keepW, double keepH,
+                      boolean nonNegative, double[] wNext) {
+        ArrayRanges.checkFourClassStep(x, w, h, rows, d, c, co, wNext);
+        for (int i = 0; i < 4 * d; i++) {
+            wNext[i] = keepW * x[w + i];
+        }
+        stepRows(x, w, h, rows, d, c, co, keepH, nonNegative, wNext);
+        System.arraycopy(wNext, 0, x, w, 4 * d);
+    }
+
+    /**
+     * The rows' part of {@link #step}: adds Σ_t c_t h_tᵀ (the old rows) to wNext[0 .. 4d) and steps each row in
+     * place from the W in x, which is only read. Rows split in parts with one wNext each (the first set to keepW·W,
+     * the others to 0) can so be stepped at the same time; the new W is then their sum. The rows go in blocks of
+     * {@link #blockRows} (a block stays in cache while its columns are stepped).
+     */
+    void stepRows(double[] x, int w, int h, int rows, int d, double[] c, int co, double keepH, boolean nonNegative,
+                  double[] wNext);
+
+    /**
+     * {@link #stepRows} for rows anywhere in x: row t at x[rowsAt[t] .. + d) for t &lt; rows, with coefficients
+     * c[co + 4t ..]; the rows must be distinct (a minibatch without repeats). Two rows at a time over the features,
+     * W's share summed in wNext in the order of the rows: the same numbers as {@link #stepRows} on the same rows laid
+     * out one after the other.
+     */
+    void stepRowsAt(double[] x, int w, int[] rowsAt, int rows, int d, double[] c, int co, double keepH,
+                    boolean nonNegative, double[] wNext);
 
     /**
      * Rows per block of {@link #step}: about 128 KiB of H (a quarter of the second-level cache here), at least four

@@ -86,12 +86,9 @@ final class ScalarFourClassKernels implements FourClassKernels {
     }
 
     @Override
-    public void step(double[] x, int w, int h, int rows, int d, double[] c, int co, double keepW, double keepH,
-                     boolean nonNegative, double[] wNext) {
+    public void stepRows(double[] x, int w, int h, int rows, int d, double[] c, int co, double keepH,
+                         boolean nonNegative, double[] wNext) {
         ArrayRanges.checkFourClassStep(x, w, h, rows, d, c, co, wNext);
-        for (int i = 0; i < 4 * d; i++) {
-            wNext[i] = keepW * x[w + i];
-        }
         int block = FourClassKernels.blockRows(d);
         for (int t0 = 0; t0 < rows; t0 += block) {
             int m = Math.min(block, rows - t0);
@@ -105,7 +102,25 @@ final class ScalarFourClassKernels implements FourClassKernels {
                 }
             }
         }
-        System.arraycopy(wNext, 0, x, w, 4 * d);
+    }
+
+    @Override
+    public void stepRowsAt(double[] x, int w, int[] rowsAt, int rows, int d, double[] c, int co, double keepH,
+                           boolean nonNegative, double[] wNext) {
+        ArrayRanges.checkFourClassStepAt(x, w, rowsAt, rows, d, c, co, wNext);
+        for (int t = 0; t < rows; t++) {
+            int r = rowsAt[t];
+            for (int j = 0; j < d; j++) {
+                column(x, w + j, r + j, 1, d, c, co + 4 * t, keepH, wNext, j);
+            }
+        }
+        for (int t = 0; t < rows && nonNegative; t++) {
+            for (int i = rowsAt[t]; i < rowsAt[t] + d; i++) {
+                if (x[i] < 0) {
+                    x[i] = 0;
+                }
+            }
+        }
     }
 
     /**

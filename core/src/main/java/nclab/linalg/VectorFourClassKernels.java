@@ -181,13 +181,10 @@ final class VectorFourClassKernels implements FourClassKernels {
     }
 
     @Override
-    public void step(double[] x, int w, int h, int rows, int d, double[] c, int co, double keepW, double keepH,
-                     boolean nonNegative, double[] wNext) {
+    public void stepRows(double[] x, int w, int h, int rows, int d, double[] c, int co, double keepH,
+                         boolean nonNegative, double[] wNext) {
         ArrayRanges.checkFourClassStep(x, w, h, rows, d, c, co, wNext);
         int full = d & -L;
-        for (int i = 0; i < 4 * d; i++) {
-            wNext[i] = keepW * x[w + i];
-        }
         int block = FourClassKernels.blockRows(d);
         for (int t0 = 0; t0 < rows; t0 += block) {
             int m = Math.min(block, rows - t0);
@@ -203,7 +200,6 @@ final class VectorFourClassKernels implements FourClassKernels {
                 clamp(x, r, m * d);
             }
         }
-        System.arraycopy(wNext, 0, x, w, 4 * d);
     }
 
     /**
@@ -261,6 +257,60 @@ final class VectorFourClassKernels implements FourClassKernels {
         // vector carried from one loop into another is sometimes left boxed by C2 (JDK 17), a 4x slower step
         for (int q = 0; q < 4 && t < m; q++) {
             ScalarFourClassKernels.column(x, w + q, r + q, m - t, d, c, o, keepH, wNext, j + q);
+        }
+    }
+
+    @Override
+    public void stepRowsAt(double[] x, int w, int[] rowsAt, int rows, int d, double[] c, int co, double keepH,
+                           boolean nonNegative, double[] wNext) {
+        ArrayRanges.checkFourClassStepAt(x, w, rowsAt, rows, d, c, co, wNext);
+        int t = 0;
+        for (; t + 1 < rows; t += 2) {
+            pair(x, w, rowsAt[t], rowsAt[t + 1], d, c, co + 4 * t, keepH, wNext);
+        }
+        if (t < rows) { // the odd last row by the scalar lanes (the same operations)
+            for (int j = 0; j < d; j++) {
+                ScalarFourClassKernels.column(x, w + j, rowsAt[t] + j, 1, d, c, co + 4 * t, keepH, wNext, j);
+            }
+        }
+        for (t = 0; t < rows && nonNegative; t++) {
+            clamp(x, rowsAt[t], d);
+        }
+    }
+
+    /**
+     * Two rows (at r0, r1; coefficients at c[o ..], c[o + 4 ..]) over all features: each row's step from the old W
+     * and their shares of the new W added to wNext, the first row's before the second's (as {@link #column}).
+     */
+    private static void pair(double[] x, int w, int r0, int r1, int d, double[] c, int o, double keepH,
+                             double[] wNext) {
+        DoubleVector c00 = DoubleVector.broadcast(S, c[o]);
+        DoubleVector c01 = DoubleVector.broadcast(S, c[o + 1]);
+        DoubleVector c02 = DoubleVector.broadcast(S, c[o + 2]);
+        DoubleVector c03 = DoubleVector.broadcast(S, c[o + 3]);
+        DoubleVector c10 = DoubleVector.broadcast(S, c[o + 4]);
+        DoubleVector c11 = DoubleVector.broadcast(S, c[o + 5]);
+        DoubleVector c12 = DoubleVector.broadcast(S, c[o + 6]);
+        DoubleVector c13 = DoubleVector.broadcast(S, c[o + 7]);
+        DoubleVector keep = DoubleVector.broadcast(S, keepH);
+        int full = d & -L;
+        for (int j = 0; j < full; j += L) {
+            DoubleVector u0 = DoubleVector.fromArray(S, x, r0 + j);
+            DoubleVector u1 = DoubleVector.fromArray(S, x, r1 + j);
+            u1.fma(c10, u0.fma(c00, DoubleVector.fromArray(S, wNext, j))).intoArray(wNext, j);
+            u1.fma(c11, u0.fma(c01, DoubleVector.fromArray(S, wNext, d + j))).intoArray(wNext, d + j);
+            u1.fma(c12, u0.fma(c02, DoubleVector.fromArray(S, wNext, 2 * d + j))).intoArray(wNext, 2 * d + j);
+            u1.fma(c13, u0.fma(c03, DoubleVector.fromArray(S, wNext, 3 * d + j))).intoArray(wNext, 3 * d + j);
+            DoubleVector w0 = DoubleVector.fromArray(S, x, w + j);
+            DoubleVector w1 = DoubleVector.fromArray(S, x, w + d + j);
+            DoubleVector w2 = DoubleVector.fromArray(S, x, w + 2 * d + j);
+            DoubleVector w3 = DoubleVector.fromArray(S, x, w + 3 * d + j);
+            w3.fma(c03, w2.fma(c02, w1.fma(c01, w0.fma(c00, u0.mul(keep))))).intoArray(x, r0 + j);
+            w3.fma(c13, w2.fma(c12, w1.fma(c11, w0.fma(c10, u1.mul(keep))))).intoArray(x, r1 + j);
+        }
+        for (int j = full; j < d; j++) {
+            ScalarFourClassKernels.column(x, w + j, r0 + j, 1, d, c, o, keepH, wNext, j);
+            ScalarFourClassKernels.column(x, w + j, r1 + j, 1, d, c, o + 4, keepH, wNext, j);
         }
     }
 

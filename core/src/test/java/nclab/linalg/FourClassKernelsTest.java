@@ -161,6 +161,85 @@ class FourClassKernelsTest {
     }
 
     @Test
+    void rowsSplitInTwoPartsGiveTheStepAndLeaveWForTheCaller() {
+        for (FourClassKernels four : implementations()) {
+            for (int rows : new int[] {2, 33, 70}) {
+                for (int d : new int[] {3, 64, 65}) {
+                    for (boolean nonNegative : new boolean[] {false, true}) {
+                        String what = four.name() + ", rows " + rows + ", d " + d + ", Π " + nonNegative;
+                        int h = 4 * d;
+                        double[] x0 = random(h + rows * d, 7L * rows + d);
+                        double[] c = random(4 * rows, 11L * rows + d);
+                        double keepW = 0.99;
+                        double keepH = 0.98;
+                        double[] whole = x0.clone();
+                        four.step(whole, 0, h, rows, d, c, 0, keepW, keepH, nonNegative, new double[4 * d]);
+                        double[] parts = x0.clone();
+                        double[] first = new double[4 * d];
+                        for (int i = 0; i < 4 * d; i++) {
+                            first[i] = keepW * x0[i];
+                        }
+                        double[] second = new double[4 * d];
+                        int split = rows / 2;
+                        four.stepRows(parts, 0, h, split, d, c, 0, keepH, nonNegative, first);
+                        four.stepRows(parts, 0, h + split * d, rows - split, d, c, 4 * split, keepH, nonNegative,
+                                second);
+                        for (int i = 0; i < 4 * d; i++) {
+                            assertEquals(x0[i], parts[i], 0.0, what + ": W is only read");
+                            assertEquals(whole[i], first[i] + second[i], 1e-13 * rows, what + ": new W " + i);
+                        }
+                        for (int i = h; i < x0.length; i++) {
+                            assertEquals(whole[i], parts[i], 0.0, what + ": row entry " + i + " (each row on its own)");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowsAnywhereInXStepAsTheSameRowsInABlockBitForBit() {
+        for (FourClassKernels four : implementations()) {
+            for (int rows : new int[] {1, 2, 4, 7}) {
+                for (int d : new int[] {1, 3, 4, 64, 65}) {
+                    for (boolean nonNegative : new boolean[] {false, true}) {
+                        String what = four.name() + ", rows " + rows + ", d " + d + ", Π " + nonNegative;
+                        int h = 4 * d + 3;
+                        int spread = 10; // rows of the spread copy at x[h + perm(t)·d], out of order, gaps between
+                        double[] block = random(h + rows * d, 5L * rows + d);
+                        double[] spreadX = random(h + spread * rows * d, 9L * rows + d);
+                        System.arraycopy(block, 0, spreadX, 0, h);
+                        int[] rowsAt = new int[rows + 2];
+                        for (int t = 0; t < rows; t++) {
+                            rowsAt[t] = h + ((t * 7 + 3) % (spread * rows)) * d;
+                            System.arraycopy(block, h + t * d, spreadX, rowsAt[t], d);
+                        }
+                        double[] c = random(4 * rows + 4, 13L * rows + d);
+                        double[] wBlock = random(4 * d, 3);
+                        double[] wSpread = wBlock.clone();
+                        four.stepRows(block, 0, h, rows, d, c, 4, 0.97, nonNegative, wBlock);
+                        double[] spreadBefore = spreadX.clone();
+                        four.stepRowsAt(spreadX, 0, rowsAt, rows, d, c, 4, 0.97, nonNegative, wSpread);
+                        assertArrayEquals(wBlock, wSpread, 0.0, what + ": W's share");
+                        boolean[] isRow = new boolean[spreadX.length];
+                        for (int t = 0; t < rows; t++) {
+                            for (int j = 0; j < d; j++) {
+                                assertEquals(block[h + t * d + j], spreadX[rowsAt[t] + j], 0.0, what + ": row " + t);
+                                isRow[rowsAt[t] + j] = true;
+                            }
+                        }
+                        for (int i = 0; i < spreadX.length; i++) {
+                            if (!isRow[i]) {
+                                assertEquals(spreadBefore[i], spreadX[i], 0.0, what + ": untouched entry " + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void eachImplementationIsItsRowKernelsComposedBitForBit() {
         for (FourClassKernels four : implementations()) {
             RowKernels ops = rowKernelsOf(four);
@@ -327,6 +406,16 @@ class FourClassKernelsTest {
             IllegalArgumentException overlap = assertThrows(IllegalArgumentException.class,
                     () -> four.step(x, 0, 3 * d, rows, d, z, 0, 1, 1, false, wGrad), name);
             assertTrue(overlap.getMessage().contains("overlap"), overlap.getMessage());
+            int[] rowsAt = {4 * d, 5 * d, 6 * d, 7 * d, 8 * d};
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> four.stepRowsAt(x, 0, rowsAt, rows + 1, d, z, 0, 1, false, wGrad), name + ": offsets");
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> four.stepRowsAt(x, 0, new int[] {4 * d, 8 * d + 1}, 2, d, z, 0, 1, false, wGrad), name);
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> four.stepRowsAt(x, 0, rowsAt, rows, d, z, 4, 1, false, wGrad), name + ": coefficients");
+            IllegalArgumentException rowOnW = assertThrows(IllegalArgumentException.class,
+                    () -> four.stepRowsAt(x, 0, new int[] {4 * d, 3 * d}, 2, d, z, 0, 1, false, wGrad), name);
+            assertTrue(rowOnW.getMessage().contains("overlap"), rowOnW.getMessage());
         }
     }
 
