@@ -34,12 +34,30 @@ final class UfmSgdKernel {
     private final BlockProducts products;
     /** Whether the fused full-batch step runs on {@link FourClassKernels} (K = 4 without products). */
     private final boolean fourClassStep;
+    /**
+     * Rows of the first half when the four-class step runs in two halves (the second on {@link HelperThread}), n
+     * when it runs whole: fixed by the shape (N·d ≥ {@value #TWO_THREAD_WORK}), so the numbers never depend on the
+     * machine.
+     */
+    private final int fourSplit;
+    /** Smallest N·d for which the four-class full-batch step runs in two halves (≈ 30 µs of work in one). */
+    static final long TWO_THREAD_WORK = 1 << 14;
+    /** The parameters of the step in progress, for the halves below (fields: a step allocates nothing). */
+    private double[] stepX;
+    private double stepEta;
+    /** The halves of the four-class step ({@link #fourLogits}, {@link #fourRows}), made once. */
+    private final Half fourLogitsHalf = this::fourLogits;
+    private final Half fourRowsHalf = this::fourRows;
     /** Products path, second half of the rows: its ∇W share; per half (from index 0 and 2) Σ CE_t and Σ‖h_t‖². */
     private final double[] secondW;
     private final double[] sums = new double[4];
     /** One row of ∇h for K ≠ 4 in the fused full step. */
     private double[] rowScratch;
-    private java.util.concurrent.ExecutorService helper;
+    private HelperThread helper;
+    /** The half the helper thread runs next, from row pendingSplit (fields, so that a step allocates nothing). */
+    private Half pendingHalf;
+    private int pendingSplit;
+    private final Runnable secondHalf = this::runSecondHalf;
     /** Gradient, then candidate, of W (K×d) and its velocity. */
     private final double[] newW;
     private final double[] newWv;
@@ -67,6 +85,15 @@ final class UfmSgdKernel {
     private int slots;
     private boolean finite;
     private boolean prepared;
+    /** The prepared minibatch step is the four-class one ({@link #prepareFourClass}); its numbers follow. */
+    private boolean fourPrepared;
+    private double fourValue;
+    private double fourKeepW;
+    private double fourKeepH;
+    private int fourRows;
+    /** W, then the batch rows (the four-class minibatch step works on this copy), and the rows' labels. */
+    private double[] fourScratch = new double[0];
+    private int[] fourLabels = new int[0];
 
     UfmSgdKernel(int k, int d, int n, int offH, int offB, boolean bias, boolean nonNegative, double lambdaW,
                  double lambdaH, double lambdaB, int[] labels) {
@@ -81,7 +108,8 @@ final class UfmSgdKernel {
                  double lambdaH, double lambdaB, int[] labels, BlockProducts products) {
         this.products = products;
         this.fourClassStep = products == null && k == 4;
-        this.secondW = new double[products != null ? k * d : 0];
+        this.fourSplit = fourClassStep && n >= 8 && (long) n * d >= TWO_THREAD_WORK ? (n / 2) & -2 : n;
+        this.secondW = new double[products != null || fourSplit < n ? k * d : 0];
         this.k = k;
         this.d = d;
         this.n = n;
@@ -123,6 +151,12 @@ final class UfmSgdKernel {
         slots = s;
         double invB = 1.0 / m;
         double rowRidge = lambdaH * n * invB;
+        fourPrepared = k == 4 && v == null && slots == m && prepareFourClass(x, batch, from, m, eta, rowRidge);
+        if (fourPrepared) {
+            finite = true;
+            prepared = true;
+            return fourValue;
+        }
         double value = logits(x, batch, from, m) * invB;
         if (rowRidge != 0) {
             double h2 = 0;
@@ -131,12 +165,7 @@ final class UfmSgdKernel {
             }
             value += 0.5 * rowRidge * h2;
         }
-        if (lambdaW != 0) {
-            value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, k * d);
-        }
-        if (bias && lambdaB != 0) {
-            value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
-        }
+        value = plusSharedRidge(x, value);
         wDone = false;
         rowsDone = false;
         weightGradients(x, v, batch, from, m, eta);
@@ -144,6 +173,76 @@ final class UfmSgdKernel {
         finite = candidates(x, v, eta, mu, nesterov) == 0.0;
         prepared = true;
         return value;
+    }
+
+    /** value + (λ_W/2)‖W‖² + (λ_b/2)‖b‖², added in that order. */
+    private double plusSharedRidge(double[] x, double value) {
+        if (lambdaW != 0) {
+            value += 0.5 * lambdaW * OPS.dot(x, 0, x, 0, k * d);
+        }
+        if (bias && lambdaB != 0) {
+            value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
+        }
+        return value;
+    }
+
+    /**
+     * The minibatch step for K = 4 without momentum when the batch rows are distinct, on {@link FourClassKernels}:
+     * W and the batch rows are copied into fourScratch (W first, then the rows in batch order) for the logits, g gets
+     * them and then the step's coefficients c_t = −η g_t (softmax with scale −η/B), and the value f_B(x) is kept in
+     * fourValue. The step itself ({@link #commit}) is {@link FourClassKernels#stepRowsAt} on the rows in x. Instead of
+     * probing every new number, the finiteness bound of {@link #fusedFullStep} (with B for N) is checked here;
+     * false (nothing prepared) when it fails, and the general path takes the step.
+     */
+    private boolean prepareFourClass(double[] x, int[] batch, int from, int m, double eta, double rowRidge) {
+        int kd = 4 * d;
+        int need = kd + m * d;
+        if (fourScratch.length < need) {
+            fourScratch = new double[need];
+            fourLabels = new int[m];
+        }
+        System.arraycopy(x, 0, fourScratch, 0, kd);
+        for (int t = 0; t < m; t++) {
+            int i = batch[from + t];
+            System.arraycopy(x, offH + i * d, fourScratch, kd + t * d, d);
+            fourLabels[t] = labels[i];
+        }
+        double h2 = FOUR.logits(fourScratch, 0, kd, m, d, g, 0);
+        double maxH = Math.sqrt(h2);
+        double maxW = OPS.maxAbs(x, 0, kd);
+        double maxB = bias ? OPS.maxAbs(x, offB, 4) : 0.0;
+        double rowBound = maxH + eta * (Math.abs(rowRidge) * maxH + 2.0 / m * maxW);
+        double wBound = maxW + eta * (Math.abs(lambdaW) * maxW + 2.0 * maxH);
+        double bBound = maxB + eta * (Math.abs(lambdaB) * maxB + 2.0);
+        if (!(rowBound < SAFE && wBound < SAFE && bBound < SAFE && d * maxH * maxW + maxB < SAFE)) {
+            return false;
+        }
+        double ce = FOUR.softmax(g, 0, m, bias ? x : null, offB, fourLabels, 0, -eta / m);
+        double value = ce / m;
+        if (rowRidge != 0) {
+            value += 0.5 * rowRidge * h2;
+        }
+        fourValue = plusSharedRidge(x, value);
+        fourKeepW = 1 - eta * lambdaW;
+        fourKeepH = 1 - eta * rowRidge;
+        if (bias) { // b ← (1 − ηλ_b) b + Σ_t c_t
+            biasSums(x, m, 1 - eta * lambdaB, newB, 0);
+        }
+        fourRows = m;
+        return true;
+    }
+
+    /** The step prepared by {@link #prepareFourClass}, written into x (W, b and the batch rows, Π on the rows). */
+    private void commitFourClass(double[] x) {
+        int kd = 4 * d;
+        for (int i = 0; i < kd; i++) {
+            newW[i] = fourKeepW * x[i];
+        }
+        FOUR.stepRowsAt(x, 0, slotOffset, fourRows, d, g, 0, fourKeepH, nonNegative, newW);
+        System.arraycopy(newW, 0, x, 0, kd);
+        if (bias) {
+            System.arraycopy(newB, 0, x, offB, 4);
+        }
     }
 
     boolean usesProducts() {
@@ -159,6 +258,10 @@ final class UfmSgdKernel {
             throw new IllegalStateException("commitSgdStep without a prepared step");
         }
         prepared = false;
+        if (fourPrepared) {
+            commitFourClass(x);
+            return;
+        }
         System.arraycopy(newW, 0, x, 0, k * d);
         if (bias) {
             System.arraycopy(newB, 0, x, offB, k);
@@ -378,8 +481,11 @@ final class UfmSgdKernel {
             value = (sums[0] + sums[2]) / n;
             h2 = sums[1] + sums[3];
         } else if (fourClassStep) { // g_t = −(η/N)(softmax − e_y): the coefficients of the step, not of the gradient
-            h2 = FOUR.logits(x, 0, offH, n, d, g, 0);
-            value = FOUR.softmax(g, 0, n, bias ? x : null, offB, labels, 0, -eta / n) / n;
+            stepX = x;
+            stepEta = eta;
+            inHalves(fourSplit, fourLogitsHalf);
+            value = (sums[0] + sums[2]) / n;
+            h2 = sums[1] + sums[3];
         } else {
             if (all == null) {
                 all = new int[n];
@@ -413,7 +519,20 @@ final class UfmSgdKernel {
             if (bias) { // b ← (1 − ηλ_b) b + Σ_t c_t = b − η∇b
                 biasSums(x, n, 1 - eta * lambdaB, x, offB);
             }
-            FOUR.step(x, 0, offH, n, d, g, 0, 1 - eta * lambdaW, 1 - eta * lambdaH, nonNegative, newW);
+            if (fourSplit < n) { // new W = (keepW·W + Σ_first c hᵀ) + Σ_second c hᵀ
+                double keepW = 1 - eta * lambdaW;
+                for (int i = 0; i < kd; i++) {
+                    newW[i] = keepW * x[i];
+                }
+                java.util.Arrays.fill(secondW, 0.0);
+                inHalves(fourSplit, fourRowsHalf);
+                for (int i = 0; i < kd; i++) {
+                    x[i] = newW[i] + secondW[i];
+                }
+            } else {
+                FOUR.step(x, 0, offH, n, d, g, 0, 1 - eta * lambdaW, 1 - eta * lambdaH, nonNegative, newW);
+            }
+            stepX = null;
             return value;
         }
         if (bias) {
@@ -521,6 +640,23 @@ final class UfmSgdKernel {
         }
     }
 
+    /** Phase 1 of the four-class step on rows [from, to): logits, softmax coefficients, Σ CE and Σ‖h‖² into sums. */
+    private void fourLogits(int from, int to, int at) {
+        double[] x = stepX;
+        sums[at + 1] = FOUR.logits(x, 0, offH + from * d, to - from, d, g, 4 * from);
+        sums[at] = FOUR.softmax(g, 4 * from, to - from, bias ? x : null, offB, labels, from, -stepEta / n);
+    }
+
+    /** Phase 2 on rows [from, to): the rows' steps, and their share of the new W added to newW (first half) or secondW. */
+    private void fourRows(int from, int to, int at) {
+        FOUR.stepRows(stepX, 0, offH + from * d, to - from, d, g, 4 * from, 1 - stepEta * lambdaH, nonNegative,
+                at == 0 ? newW : secondW);
+    }
+
+    private void runSecondHalf() {
+        pendingHalf.run(pendingSplit, n, 2);
+    }
+
     /** Rows of the first half of the products path: a whole number of blocks (n when one block covers all). */
     private int split() {
         int step = BlockProducts.rowsPerCall(k, d);
@@ -533,7 +669,10 @@ final class UfmSgdKernel {
         void run(int from, int to, int at);
     }
 
-    /** Runs rows [0, split) here and [split, n) on the helper thread (sums at 0 and 2); one call when split = n. */
+    /**
+     * Runs rows [0, split) here and [split, n) on the helper thread (sums at 0 and 2); one call when split = n. On a
+     * single processor both halves run here, one after the other: the same sums, as the split is the shape's.
+     */
     private void inHalves(int split, Half half) {
         sums[2] = 0;
         sums[3] = 0;
@@ -541,22 +680,22 @@ final class UfmSgdKernel {
             half.run(0, n, 0);
             return;
         }
-        if (helper == null) {
-            helper = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread th = new Thread(r, "nclab-ufm-products");
-                th.setDaemon(true);
-                return th;
-            });
+        if (!HelperThread.useful()) {
+            half.run(0, split, 0);
+            half.run(split, n, 2);
+            return;
         }
-        java.util.concurrent.Future<?> second = helper.submit(() -> half.run(split, n, 2));
-        half.run(0, split, 0);
+        if (helper == null) {
+            helper = new HelperThread("nclab-ufm-step");
+        }
+        pendingHalf = half;
+        pendingSplit = split;
+        helper.start(secondHalf);
         try {
-            second.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the gradient step", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("gradient step block failed", e.getCause());
+            half.run(0, split, 0);
+        } finally {
+            helper.await();
+            pendingHalf = null;
         }
     }
 

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The in-place full-batch step {@link UfmObjective#fusedGradientStep} against the step written out from the
  * independent per-sample gradient, x − η∇f(x) (then clamped at 0 for UFM₊): blocked Java pass (K = 2, 3, 4, 10,
- * with and without bias and ridge) and products pass (above the work threshold, native dgemm when it loads, two
- * threads); the value check runs before anything is written; the finiteness bound hands the step back untouched.
+ * with and without bias and ridge), the four-class step in two halves (one per thread; odd N and d) and the products
+ * pass (above the work threshold, native dgemm when it loads, two threads); the value check runs before anything is
+ * written; the finiteness bound hands the step back untouched.
  */
 class UfmFusedStepTest {
     @Test
@@ -30,6 +31,20 @@ class UfmFusedStepTest {
         };
         for (UfmObjective f : objectives) {
             assertEquals(false, f.fullBatchUsesProducts());
+            checkStep(f, 0.3);
+        }
+    }
+
+    @Test
+    void fourClassStepInTwoHalvesStepsLikeTheWrittenOutUpdate() {
+        UfmObjective[] objectives = { // N·d ≥ UfmSgdKernel.TWO_THREAD_WORK: the rows in two halves, one per thread
+            new UfmObjective(ClassSizes.of(150, 100, 90, 60), 64, 5e-4, 5e-4, false, false),
+            new UfmObjective(ClassSizes.of(101, 100, 50, 50), 67, 1e-3, 2e-3, 5e-3, true, false, 0.5),
+            new UfmObjective(ClassSizes.of(120, 80, 60, 39), 61, 0, 1e-3, 0, false, true, 1.0),
+        };
+        for (UfmObjective f : objectives) {
+            assertEquals(false, f.fullBatchUsesProducts());
+            assertTrue((long) f.samples() * f.dimension() >= UfmSgdKernel.TWO_THREAD_WORK);
             checkStep(f, 0.3);
         }
     }

@@ -147,4 +147,22 @@ class FusedSgdTest {
         assertEquals("diverged at step 1: a parameter or the velocity would become NaN or infinite; the parameters are kept "
                 + "as they were after step 0", e.getMessage());
     }
+
+    @Test
+    void fourClassesBeyondTheFinitenessBoundFallBackToTheProbedPathAndWriteNothing() {
+        // K = 4 takes FourClassKernels when a bound proves the step finite; here it cannot (‖h‖ ≈ 1e300), so the
+        // probed general path decides, and refuses
+        UfmObjective f = new UfmObjective(ClassSizes.balanced(4, 1), 4, 0, 0, 0, false, false, 1.0);
+        double[] x = new double[4 * 4 + 4 * 4]; // w_c = 1e-300 e_c, h_c = 1e300 e_c: logits W h = I, a finite loss
+        for (int c = 0; c < 4; c++) {
+            x[4 * c + c] = 1e-300;
+            x[16 + 4 * c + c] = 1e300;
+        }
+        Sgd sgd = new Sgd(f, 4, false, 1, LearningRateSchedule.constant(1e10), Momentum.none(),
+                new DivergenceGuard(Double.POSITIVE_INFINITY));
+        double[] before = x.clone();
+        DivergenceException e = assertThrows(DivergenceException.class, () -> sgd.step(x));
+        assertArrayEquals(before, x);
+        assertTrue(e.getMessage().contains("would become NaN or infinite"), e.getMessage());
+    }
 }
