@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * 20.5 MB at (d, N) = (512, 5000), far beyond the caches) twice, as any CE step must (once for the logits W Hᵀ, once
  * for the gradient of W), with four independent accumulators so the loop is bound by memory, not by the additions.
  * {@code readTwice} is the floor; {@code readTwiceWriteOnce} adds the write of ∂f/∂H (or of the updated H) that a GD
- * step also needs. Compare with {@code SolverStepBenchmark.fullBatchStep} at the same shape.
+ * step also needs; {@code readTwiceTwoThreads} reads as the solver's two threads do (rows in two halves). Compare with {@code SolverStepBenchmark.fullBatchStep} at the same shape.
  * Run: {@code java -jar bench/target/benchmarks.jar MemoryBandwidth}.
  */
 @State(Scope.Benchmark)
@@ -36,6 +37,7 @@ public class MemoryBandwidthBenchmark {
 
     private double[] h;
     private double[] out;
+    private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
 
     @Setup
     public void setUp() {
@@ -54,6 +56,19 @@ public class MemoryBandwidthBenchmark {
         return sum(h) + sum(h);
     }
 
+    /** The same two reads with the rows split in two halves, one per thread, as the solver's step runs them. */
+    @Benchmark
+    public double readTwiceTwoThreads() throws Exception {
+        int half = h.length / 2;
+        java.util.concurrent.Future<Double> second = pool.submit(() -> sum(h, half, h.length) + sum(h, half, h.length));
+        return sum(h, 0, half) + sum(h, 0, half) + second.get();
+    }
+
+    @TearDown
+    public void tearDown() {
+        pool.shutdownNow();
+    }
+
     @Benchmark
     public double readTwiceWriteOnce() {
         double s = sum(h);
@@ -64,18 +79,22 @@ public class MemoryBandwidthBenchmark {
     }
 
     private static double sum(double[] a) {
+        return sum(a, 0, a.length);
+    }
+
+    private static double sum(double[] a, int from, int to) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        int i = 0;
-        for (; i + 3 < a.length; i += 4) {
+        int i = from;
+        for (; i + 3 < to; i += 4) {
             s0 += a[i];
             s1 += a[i + 1];
             s2 += a[i + 2];
             s3 += a[i + 3];
         }
-        for (; i < a.length; i++) {
+        for (; i < to; i++) {
             s0 += a[i];
         }
         return s0 + s1 + s2 + s3;

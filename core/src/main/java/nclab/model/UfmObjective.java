@@ -36,8 +36,9 @@ import nclab.linalg.NativeBlas;
  * of the blocks run on two threads, their ∇W shares added in a fixed order, so still bit-reproducible). Measured
  * (README Performance): the gradient at (d, K, N) = (512, 10, 5000) drops from ≈36 ms to ≈11 ms. The minibatch SGD step is fused ({@link FusedSgdObjective}),
  * and so is the full-batch gradient step, taken in place ({@link FusedGradientObjective}; for K = 4 below the products
- * threshold by {@link nclab.linalg.FourClassKernels}, column by column). The inner loops are the SIMD or scalar
- * {@link nclab.linalg.RowKernels}.
+ * threshold by {@link nclab.linalg.FourClassKernels}, column by column, in two halves on two threads from N·d ≥ 2^14).
+ * For K = 4 without momentum the minibatch step also runs on the four-class kernels. The inner loops are the SIMD or
+ * scalar {@link nclab.linalg.RowKernels}.
  *
  * <p><b>Minibatch</b> ({@link StochasticObjective}): per-sample terms φ_i = CE_i + (N λ_H/2)‖h_i‖², so the
  * minibatch objective f_𝔅 = (1/B) Σ_{i∈𝔅} [CE_i + (Nλ_H/2)‖h_i‖²] + (λ_W/2)‖W‖² + (λ_b/2)‖b‖² is unbiased

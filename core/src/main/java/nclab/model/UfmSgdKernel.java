@@ -11,8 +11,10 @@ import nclab.linalg.RowKernels;
  * checks. Same mathematics as {@link UfmObjective#batchValueAndGradient}: with p_t = softmax(W h_t + b) and
  * g_t = (p_t − e_{y_t})/B, ∇W = Σ_t g_t h_tᵀ + λ_W W, ∇b = Σ_t g_t + λ_b b, ∇h_i = Σ_{t: visit of i} (Wᵀg_t + (Nλ_H/B) h_i).
  * Logits use 2×4 register tiles (two rows, four classes); the gradients are axpy-shaped loops over d that the JIT
- * vectorises; all sums run in a fixed order (deterministic). Not thread-safe; allocates only when a batch larger
- * than every earlier one arrives.
+ * vectorises; all sums run in a fixed order (deterministic). For K = 4 without momentum and distinct batch rows,
+ * the step runs on {@link FourClassKernels} instead ({@link #prepareFourClass}). The full-batch step ({@link
+ * #fusedFullStep}) splits its rows in two halves at a point fixed by the shape and runs the second on a {@link
+ * HelperThread}. Not thread-safe; allocates only when a batch larger than every earlier one arrives.
  */
 final class UfmSgdKernel {
     /** The SIMD or scalar inner loops ({@link RowKernels#best()}). */
@@ -466,7 +468,8 @@ final class UfmSgdKernel {
      * H once; max|h| ≤ ‖H‖_F enters the bound); after {@code valueCheck} and the bound, phase 2 reads H once more and,
      * block by block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step
      * (from the old W); W and b are stepped last. For K = 4 without products, {@link FourClassKernels} do both
-     * phases, the softmax giving the step's coefficients −η∇_z f directly and the step running column by column.
+     * phases, the softmax giving the step's coefficients −η∇_z f directly and the step running column by column,
+     * both phases in two halves of the rows (split {@link #fourSplit}) when N·d ≥ {@value #TWO_THREAD_WORK}.
      * Same mathematics as {@link #fullValueAndGradient} plus the update, in another operation order.
      */
     double fusedFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck) {
