@@ -37,9 +37,12 @@ final class HelperThread {
         this.name = name;
     }
 
+    /** Whether the JVM saw at least two processors when this class loaded (asked once: the call reads cgroups). */
+    private static final boolean USEFUL = Runtime.getRuntime().availableProcessors() >= 2;
+
     /** Whether a second thread can make a step faster here: the JVM sees at least two processors. */
     static boolean useful() {
-        return Runtime.getRuntime().availableProcessors() >= 2;
+        return USEFUL;
     }
 
     /** Hands {@code work} to the helper thread (starting one if none runs) and returns at once. */

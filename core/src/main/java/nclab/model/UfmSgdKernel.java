@@ -47,9 +47,9 @@ final class UfmSgdKernel {
     /** The parameters of the step in progress, for the halves below (fields: a step allocates nothing). */
     private double[] stepX;
     private double stepEta;
-    /** The halves of the four-class step ({@link #fourLogits}, {@link #fourRows}), made once. */
-    private final Half fourLogitsHalf = this::fourLogits;
-    private final Half fourRowsHalf = this::fourRows;
+    /** The two phases of the four-class full step on a half of the rows, made once. */
+    private final Half fourPhase1 = this::fourLogitsOfRows;
+    private final Half fourPhase2 = this::fourStepOfRows;
     /** Products path, second half of the rows: its ∇W share; per half (from index 0 and 2) Σ CE_t and Σ‖h_t‖². */
     private final double[] secondW;
     private final double[] sums = new double[4];
@@ -92,7 +92,7 @@ final class UfmSgdKernel {
     private double fourValue;
     private double fourKeepW;
     private double fourKeepH;
-    private int fourRows;
+    private int fourBatchRows;
     /** W, then the batch rows (the four-class minibatch step works on this copy), and the rows' labels. */
     private double[] fourScratch = new double[0];
     private int[] fourLabels = new int[0];
@@ -230,7 +230,7 @@ final class UfmSgdKernel {
         if (bias) { // b ← (1 − ηλ_b) b + Σ_t c_t
             biasSums(x, m, 1 - eta * lambdaB, newB, 0);
         }
-        fourRows = m;
+        fourBatchRows = m;
         return true;
     }
 
@@ -240,7 +240,7 @@ final class UfmSgdKernel {
         for (int i = 0; i < kd; i++) {
             newW[i] = fourKeepW * x[i];
         }
-        FOUR.stepRowsAt(x, 0, slotOffset, fourRows, d, g, 0, fourKeepH, nonNegative, newW);
+        FOUR.stepRowsAt(x, 0, slotOffset, fourBatchRows, d, g, 0, fourKeepH, nonNegative, newW);
         System.arraycopy(newW, 0, x, 0, kd);
         if (bias) {
             System.arraycopy(newB, 0, x, offB, 4);
@@ -486,7 +486,7 @@ final class UfmSgdKernel {
         } else if (fourClassStep) { // g_t = −(η/N)(softmax − e_y): the coefficients of the step, not of the gradient
             stepX = x;
             stepEta = eta;
-            inHalves(fourSplit, fourLogitsHalf);
+            inHalves(fourSplit, fourPhase1);
             value = (sums[0] + sums[2]) / n;
             h2 = sums[1] + sums[3];
         } else {
@@ -528,7 +528,7 @@ final class UfmSgdKernel {
                     newW[i] = keepW * x[i];
                 }
                 java.util.Arrays.fill(secondW, 0.0);
-                inHalves(fourSplit, fourRowsHalf);
+                inHalves(fourSplit, fourPhase2);
                 for (int i = 0; i < kd; i++) {
                     x[i] = newW[i] + secondW[i];
                 }
@@ -644,14 +644,14 @@ final class UfmSgdKernel {
     }
 
     /** Phase 1 of the four-class step on rows [from, to): logits, softmax coefficients, Σ CE and Σ‖h‖² into sums. */
-    private void fourLogits(int from, int to, int at) {
+    private void fourLogitsOfRows(int from, int to, int at) {
         double[] x = stepX;
         sums[at + 1] = FOUR.logits(x, 0, offH + from * d, to - from, d, g, 4 * from);
         sums[at] = FOUR.softmax(g, 4 * from, to - from, bias ? x : null, offB, labels, from, -stepEta / n);
     }
 
     /** Phase 2 on rows [from, to): the rows' steps, and their share of the new W added to newW (first half) or secondW. */
-    private void fourRows(int from, int to, int at) {
+    private void fourStepOfRows(int from, int to, int at) {
         FOUR.stepRows(stepX, 0, offH + from * d, to - from, d, g, 4 * from, 1 - stepEta * lambdaH, nonNegative,
                 at == 0 ? newW : secondW);
     }
