@@ -1,83 +1,113 @@
 package nclab.model;
 
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
 /**
- * One daemon thread that runs the second half of a step while the caller runs the first: {@link #start} hands it a
- * task, {@link #await} waits for it. Built for steps of a few microseconds (the full-batch step at (d, K, N) = (64, 4,
- * 400) takes ≈ 30 µs), where an executor's hand-over (a park and an unpark, ≈ 10–50 µs here) would cost more than
- * the half it saves:
+ * One daemon thread that may run the second half of a step while the caller runs the first: {@link #offer} hands the
+ * half over, {@link #finish} either takes it back and runs it on the caller's thread (when the helper has not started
+ * it) or waits for the helper to end it. Built for steps of a few microseconds (the full-batch step at (d, K, N) =
+ * (64, 4, 400) takes ≈ 30 µs on one thread), where an executor's hand-over (a park and an unpark, ≈ 10–50 µs here)
+ * would cost more than the half it saves:
  * <ul>
- *   <li>after each task the thread spins for {@value #SPIN_NANOS} ns on the next one ({@link Thread#onSpinWait}),
- *       so that back-to-back steps hand over in well under a microsecond; then it waits on a monitor; the caller
- *       likewise spins for as long on the task's end, then parks until the helper unparks it;</li>
- *   <li>after {@value #IDLE_EXIT_MILLIS} ms without work it ends (a kernel no longer used leaves no thread); the next
- *       {@link #start} starts a new one;</li>
- *   <li>a task's exception or error is rethrown by {@link #await} on the caller's thread.</li>
+ *   <li>after each task the thread spins for {@value #SPIN_NANOS} ns on the next one (spin-wait hints for the first
+ *       {@value #BUSY_NANOS} ns, then {@link Thread#yield}, so that a busy machine's other threads still run), so
+ *       that back-to-back steps hand over in well under a microsecond; then it waits on a monitor;</li>
+ *   <li>a half the helper has not claimed when the caller is done with its own is run by the caller: when the
+ *       processors are busy with other work (two solver JVMs on two cores, a sweep's workers) the step then costs
+ *       about what it costs on one thread, instead of waiting for the helper to be scheduled;</li>
+ *   <li>the caller waits for a claimed half spinning for as long, then parked until the helper unparks it;</li>
+ *   <li>after {@value #IDLE_EXIT_MILLIS} ms without work the thread ends (a kernel no longer used leaves no thread);
+ *       the next {@link #offer} starts a new one;</li>
+ *   <li>a task's exception or error is rethrown by {@link #finish} on the caller's thread.</li>
  * </ul>
- * The results never depend on this thread: callers split their work at a point fixed by the problem's shape and,
- * on a single-processor machine ({@link #useful()} false), run both halves one after the other on their own thread.
- * Not for concurrent callers: one {@code start}/{@code await} pair at a time.
+ * A half claimed by a helper that then loses its processor still makes the caller wait for it (a scheduler time slice,
+ * milliseconds): where runs share the cores, {@code -Dnclab.solverThreads=1} keeps the solver on one thread (a
+ * sweep sets it for its runs when it gives each run one core). The results never depend on which thread runs a half:
+ * callers split their work at a point fixed by the problem's shape, and each half writes only its own outputs. Not
+ * for concurrent callers: one offer/finish pair at a time.
  */
 final class HelperThread {
-    static final long SPIN_NANOS = 50_000;
+    static final long SPIN_NANOS = 20_000;
+    static final long BUSY_NANOS = 2_000;
     static final long IDLE_EXIT_MILLIS = 2_000;
+    /**
+     * Whether the JVM saw at least two processors when this class loaded (asked once: the call reads cgroups) and
+     * {@code -Dnclab.solverThreads} (a sweep sets 1 when it runs one run per core) allows a second thread.
+     */
+    private static final boolean USEFUL = Runtime.getRuntime().availableProcessors() >= 2
+            && Integer.getInteger("nclab.solverThreads", 2) >= 2;
     private final String name;
     private final Object lock = new Object();
-    /** The task handed over and not yet finished; null while none is (written by both threads). */
-    private volatile Runnable task;
+    /** The task offered and not yet claimed by either thread. */
+    private final AtomicReference<Runnable> offered = new AtomicReference<>();
+    /** Whether the task the helper claimed has ended (true when it claimed none). */
     private volatile boolean done = true;
     private volatile Throwable failure;
-    /** The caller parked in {@link #await}, or null. */
+    /** The caller parked in {@link #finish}, or null. */
     private volatile Thread waiter;
-    /** Whether a task was started and not yet awaited (the caller's thread only). */
+    /** Whether a task was offered and not yet finished (the caller's thread only). */
     private boolean pending;
     /** The running helper, or null (guarded by lock). */
     private Thread thread;
+    /** False only in tests: no thread is started, the caller runs every task. */
+    private final boolean spawn;
 
     HelperThread(String name) {
-        this.name = name;
+        this(name, true);
     }
 
-    /** Whether the JVM saw at least two processors when this class loaded (asked once: the call reads cgroups). */
-    private static final boolean USEFUL = Runtime.getRuntime().availableProcessors() >= 2;
+    private HelperThread(String name, boolean spawn) {
+        this.name = name;
+        this.spawn = spawn;
+    }
 
-    /** Whether a second thread can make a step faster here: the JVM sees at least two processors. */
+    /** For tests: a helper that never starts its thread, so that {@link #finish} runs every task on the caller. */
+    static HelperThread withoutThread() {
+        return new HelperThread("none", false);
+    }
+
+    /** Whether a second thread may make a step faster here (two processors seen, not capped to one). */
     static boolean useful() {
         return USEFUL;
     }
 
-    /** Hands {@code work} to the helper thread (starting one if none runs) and returns at once. */
-    void start(Runnable work) {
+    /** Offers {@code work} to the helper thread (starting one if none runs) and returns at once. */
+    void offer(Runnable work) {
         if (pending) {
-            throw new IllegalStateException("the helper thread's previous task was not awaited");
+            throw new IllegalStateException("the helper thread's previous task was not finished");
         }
         pending = true;
-        done = false;
-        failure = null;
         synchronized (lock) {
-            if (thread == null) {
+            if (thread == null && spawn) {
                 thread = new Thread(this::serve, name);
                 thread.setDaemon(true);
                 thread.start();
             }
-            task = work;
+            offered.set(work);
             lock.notifyAll();
         }
     }
 
     /**
-     * Waits until the task given to {@link #start} has finished, spinning for up to {@value #SPIN_NANOS} ns and then
-     * parked (the helper unparks it); rethrows what the task threw.
+     * Ends the task given to {@link #offer}: runs it here if the helper has not claimed it, else waits until the
+     * helper has run it (spinning for up to {@value #SPIN_NANOS} ns, then parked) and rethrows what it threw.
      */
-    void await() {
+    void finish() {
         pending = false;
+        Runnable mine = offered.getAndSet(null);
+        if (mine != null) {
+            mine.run();
+            return;
+        }
         long spinStart = System.nanoTime();
-        while (!done && System.nanoTime() - spinStart < SPIN_NANOS) {
-            Thread.onSpinWait();
+        for (long waited = 0; !done && waited < SPIN_NANOS; waited = System.nanoTime() - spinStart) {
+            pause(waited);
         }
         if (!done) { // a long task, or a helper that lost its processor: leave ours to it
             waiter = Thread.currentThread();
             while (!done) {
-                java.util.concurrent.locks.LockSupport.park(this);
+                LockSupport.park(this);
             }
             waiter = null;
         }
@@ -94,39 +124,57 @@ final class HelperThread {
         }
     }
 
+    /**
+     * One wait of a spin that has lasted {@code waited} ns: a spin-wait hint for the first {@value #BUSY_NANOS} ns
+     * (a step's hand-over usually comes by then), then {@link Thread#yield}, which returns at once when nothing else
+     * waits for this processor and otherwise lets it run (two solver JVMs on two cores: spinning there cost 1.7×).
+     */
+    private static void pause(long waited) {
+        if (waited < BUSY_NANOS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
     private void serve() {
         while (true) {
             Runnable work = next();
             if (work == null) {
                 return;
             }
+            done = false; // before the claim: finish() sees either the task or a claim not yet done
+            if (!offered.compareAndSet(work, null)) {
+                done = true; // the caller took it back
+                continue;
+            }
             try {
                 work.run();
             } catch (Throwable t) {
                 failure = t;
             }
-            task = null;
             done = true;
             Thread parked = waiter;
             if (parked != null) {
-                java.util.concurrent.locks.LockSupport.unpark(parked);
+                LockSupport.unpark(parked);
             }
         }
     }
 
-    /** The next task: spun for, then waited for; null when none came for IDLE_EXIT_MILLIS (the thread then ends). */
+    /** The task on offer: spun for, then waited for; null when none came for IDLE_EXIT_MILLIS (the thread then ends). */
     private Runnable next() {
         long spinStart = System.nanoTime();
         Runnable work;
-        while ((work = task) == null && System.nanoTime() - spinStart < SPIN_NANOS) {
-            Thread.onSpinWait();
+        for (long waited = 0; (work = offered.get()) == null && waited < SPIN_NANOS;
+                waited = System.nanoTime() - spinStart) {
+            pause(waited);
         }
         if (work != null) {
             return work;
         }
         synchronized (lock) {
             long idleStart = System.nanoTime();
-            while ((work = task) == null) {
+            while ((work = offered.get()) == null) {
                 long left = IDLE_EXIT_MILLIS - (System.nanoTime() - idleStart) / 1_000_000;
                 if (left <= 0) {
                     thread = null;

@@ -673,8 +673,9 @@ final class UfmSgdKernel {
     }
 
     /**
-     * Runs rows [0, split) here and [split, n) on the helper thread (sums at 0 and 2); one call when split = n. On a
-     * single processor both halves run here, one after the other: the same sums, as the split is the shape's.
+     * Runs rows [0, split) here and [split, n) on the helper thread, or here after the first when the helper has not
+     * taken them by then (sums at 0 and 2); one call when split = n. On a single processor both halves run here, one
+     * after the other: the same sums whichever thread runs a half, as the split is the shape's.
      */
     private void inHalves(int split, Half half) {
         sums[2] = 0;
@@ -693,11 +694,11 @@ final class UfmSgdKernel {
         }
         pendingHalf = half;
         pendingSplit = split;
-        helper.start(secondHalf);
+        helper.offer(secondHalf);
         try {
             half.run(0, split, 0);
         } finally {
-            helper.await();
+            helper.finish(); // the second half: run here if the helper has not taken it, else its end awaited
             pendingHalf = null;
         }
     }

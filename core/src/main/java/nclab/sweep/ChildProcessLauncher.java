@@ -27,7 +27,8 @@ import nclab.io.AtomicFiles;
  * JVM's pid (the child stops when this JVM is gone, even after a SIGKILL that skips the shutdown hook:
  * {@link ParentWatch}), this process's environment (so {@code MALLOC_*}, {@code DJL_CACHE_DIR} pass through) and,
  * unless already set, {@code OMP_NUM_THREADS}/{@code MKL_NUM_THREADS}/{@code OPENBLAS_NUM_THREADS} =
- * threads per run, so that parallel runs do not oversubscribe the cores. Its stdout and stderr go to
+ * threads per run, so that parallel runs do not oversubscribe the cores; with one thread per run also {@code
+ * -Dnclab.solverThreads=1} (the UFM solver's full-batch step then keeps to one thread). Its stdout and stderr go to
  * {@code DIR/log.txt} (appended to on resumption).
  *
  * <p>Outcome: exit 0 → the status in summary.json; exit 3 → diverged (summary.json's message); exit 2 → failed,
@@ -54,6 +55,8 @@ public final class ChildProcessLauncher implements RunLauncher {
 
     private final String mainClass;
     private final int threadsPerRun;
+    /** The system property that caps the solver's threads (read by the UFM kernel's helper thread). */
+    public static final String SOLVER_THREADS = "nclab.solverThreads";
     private final String classPath;
 
     /** @param threadsPerRun native threads per child (OpenMP/BLAS), 0 = leave unset */
@@ -133,6 +136,9 @@ public final class ChildProcessLauncher implements RunLauncher {
         System.getProperties().stringPropertyNames().stream().sorted()
                 .filter(k -> (k.startsWith("ai.djl.") || k.startsWith("nclab.")) && !k.equals(ParentWatch.PROPERTY))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        if (threadsPerRun == 1) { // after the copied properties: the last -D wins
+            cmd.add("-D" + SOLVER_THREADS + "=1");
+        }
         cmd.add("-D" + ParentWatch.PROPERTY + "=" + ProcessHandle.current().pid());
         cmd.add("-cp");
         cmd.add(classPath != null ? classPath : classPath());

@@ -5,84 +5,115 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link HelperThread}: runs each task on its own thread, hands its writes back, rethrows, ends when idle. */
+/**
+ * {@link HelperThread}: a task runs once, on the helper or taken back by the caller, its writes visible after
+ * finish(); a claimed task is awaited (parked when long); exceptions are rethrown; the thread ends when idle.
+ */
 class HelperThreadTest {
-    @Test
-    void runsTheTaskOnAnotherThreadAndHandsItsWritesBack() {
-        HelperThread helper = new HelperThread("test-helper");
-        long[] sums = new long[1];
-        AtomicReference<Thread> ran = new AtomicReference<>();
-        for (int round = 1; round <= 1000; round++) {
-            int r = round;
-            helper.start(() -> {
-                ran.set(Thread.currentThread());
-                sums[0] += r; // a plain write: await() must make it visible
-            });
-            helper.await();
-            assertEquals((long) r * (r + 1) / 2, sums[0], "round " + r);
+    /** Offers a task that signals its start and then runs {@code body}; returns once the helper has claimed it. */
+    private static void offerAndWaitForClaim(HelperThread helper, Runnable body) {
+        AtomicBoolean started = new AtomicBoolean();
+        helper.offer(() -> {
+            started.set(true);
+            body.run();
+        });
+        while (!started.get()) {
+            Thread.onSpinWait();
         }
-        assertNotEquals(Thread.currentThread(), ran.get());
-        assertEquals("test-helper", ran.get().getName());
-        assertEquals(true, ran.get().isDaemon());
     }
 
     @Test
-    void aCallerParkedOnALongTaskIsWokenWhenItEnds() {
+    void eachTaskRunsOnceOnEitherThreadAndItsWritesAreSeen() {
+        HelperThread helper = new HelperThread("test-helper");
+        long[] sum = new long[1];
+        for (int round = 1; round <= 2000; round++) {
+            int r = round;
+            helper.offer(() -> {
+                sum[0] += r; // a plain write: finish() must make it visible, whichever thread ran the task
+            });
+            helper.finish();
+            assertEquals((long) r * (r + 1) / 2, sum[0], "round " + r + ": each task ran exactly once");
+        }
+    }
+
+    @Test
+    void aClaimedTaskRunsOnTheHelperAndIsAwaitedEvenWhenLong() {
         HelperThread helper = new HelperThread("test-helper");
         for (int round = 0; round < 20; round++) {
+            AtomicReference<Thread> ran = new AtomicReference<>();
             long[] finished = new long[1];
-            helper.start(() -> {
-                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // longer than the caller's spin
+            offerAndWaitForClaim(helper, () -> {
+                ran.set(Thread.currentThread());
+                LockSupport.parkNanos(2_000_000); // longer than the caller's spin: the caller parks
                 finished[0] = System.nanoTime();
             });
-            helper.await();
+            helper.finish();
             assertNotEquals(0L, finished[0], "round " + round);
+            assertEquals("test-helper", ran.get().getName());
+            assertTrue(ran.get().isDaemon());
         }
     }
 
     @Test
-    void rethrowsWhatTheTaskThrewAndGoesOn() {
-        HelperThread helper = new HelperThread("test-helper");
-        IllegalArgumentException boom = new IllegalArgumentException("boom");
-        helper.start(() -> {
+    void anUnclaimedTaskRunsOnTheCaller() {
+        HelperThread helper = HelperThread.withoutThread();
+        AtomicReference<Thread> ran = new AtomicReference<>();
+        helper.offer(() -> ran.set(Thread.currentThread()));
+        helper.finish();
+        assertSame(Thread.currentThread(), ran.get());
+        IllegalStateException boom = new IllegalStateException("boom");
+        helper.offer(() -> {
             throw boom;
         });
-        assertSame(boom, assertThrows(IllegalArgumentException.class, helper::await));
-        AssertionError error = new AssertionError("error");
-        helper.start(() -> {
-            throw error;
-        });
-        assertSame(error, assertThrows(AssertionError.class, helper::await));
-        boolean[] ran = new boolean[1];
-        helper.start(() -> ran[0] = true);
-        helper.await();
-        assertEquals(true, ran[0], "a failed task leaves the helper usable");
+        assertSame(boom, assertThrows(IllegalStateException.class, helper::finish), "thrown on the caller");
     }
 
     @Test
-    void aTaskNotAwaitedIsAnError() {
+    void rethrowsWhatTheHelpersTaskThrewAndGoesOn() {
         HelperThread helper = new HelperThread("test-helper");
-        helper.start(() -> { });
-        assertThrows(IllegalStateException.class, () -> helper.start(() -> { }));
-        helper.await();
+        IllegalArgumentException boom = new IllegalArgumentException("boom");
+        offerAndWaitForClaim(helper, () -> {
+            throw boom;
+        });
+        assertSame(boom, assertThrows(IllegalArgumentException.class, helper::finish));
+        AssertionError error = new AssertionError("error");
+        offerAndWaitForClaim(helper, () -> {
+            throw error;
+        });
+        assertSame(error, assertThrows(AssertionError.class, helper::finish));
+        boolean[] ran = new boolean[1];
+        helper.offer(() -> ran[0] = true);
+        helper.finish();
+        assertTrue(ran[0], "a failed task leaves the helper usable");
+    }
+
+    @Test
+    void aTaskNotFinishedIsAnError() {
+        HelperThread helper = new HelperThread("test-helper");
+        helper.offer(() -> { });
+        assertThrows(IllegalStateException.class, () -> helper.offer(() -> { }));
+        helper.finish();
     }
 
     @Test
     void theThreadEndsWhenIdleAndANewOneTakesTheNextTask() throws InterruptedException {
         HelperThread helper = new HelperThread("test-helper");
         AtomicReference<Thread> first = new AtomicReference<>();
-        helper.start(() -> first.set(Thread.currentThread()));
-        helper.await();
+        offerAndWaitForClaim(helper, () -> first.set(Thread.currentThread()));
+        helper.finish();
         first.get().join(HelperThread.IDLE_EXIT_MILLIS * 5);
         assertFalse(first.get().isAlive(), "idle for longer than " + HelperThread.IDLE_EXIT_MILLIS + " ms");
         AtomicReference<Thread> second = new AtomicReference<>();
-        helper.start(() -> second.set(Thread.currentThread()));
-        helper.await();
+        offerAndWaitForClaim(helper, () -> second.set(Thread.currentThread()));
+        helper.finish();
         assertNotEquals(first.get(), second.get());
     }
 }
