@@ -161,43 +161,41 @@ class OptimizerTest {
 
     @Test
     void fusedFullBatchStepDoesNotAllocate() {
-        // also catches SIMD kernels that C2 failed to intrinsify (boxed vectors allocate on every call); rounds of
-        // 1 000 steps until one allocates nothing, so that a slow JIT on a loaded machine does not fail the test
+        // also catches SIMD kernels that C2 failed to intrinsify (boxed vectors allocate on every call)
         UfmObjective f = new UfmObjective(ClassSizes.balanced(4, 100), 64, 5e-4, 5e-4, false, false);
         GradientDescent gd = new GradientDescent(f, LearningRateSchedule.constant(1e-3));
         double[] x = f.initialPoint(new SplittableRandom(3));
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        long allocated = Long.MAX_VALUE;
-        for (int round = 0; round < 40 && allocated >= 10_000; round++) {
-            long before = bean.getThreadAllocatedBytes(id);
-            for (int t = 0; t < 1_000; t++) {
-                gd.step(x);
-            }
-            allocated = bean.getThreadAllocatedBytes(id) - before;
-        }
+        long allocated = allocationOfAQuietRound(1_000, () -> gd.step(x));
         assertTrue(allocated < 10_000, "every round of 1 000 full-batch steps allocated, the last " + allocated + " bytes");
     }
 
     @Test
     void sgdStepDoesNotAllocate() {
-        // rounds of 10 000 steps (100 epochs: each draws its order with one SplittableRandom) until one allocates
-        // less than 10 kB, as in the full-batch test: on a loaded machine C2 may still be compiling after 20 000
-        // steps (seen once in CI: 3.1 kB per step while interpreted), while boxed vectors would allocate in every round
+        // 10 000 steps are 100 epochs, each drawing its order with one SplittableRandom: well under 10 kB
         UfmObjective big = new UfmObjective(ClassSizes.balanced(4, 100), 64, 5e-4, 5e-4, false, false);
         Sgd sgd = new Sgd(big, 4, 1, LearningRateSchedule.constant(0.4));
         double[] x = big.initialPoint(new SplittableRandom(3));
+        long allocated = allocationOfAQuietRound(10_000, () -> sgd.step(x));
+        assertTrue(allocated < 10_000, "every round of 10 000 SGD steps allocated, the last " + allocated + " bytes");
+    }
+
+    /**
+     * Bytes this thread allocated in rounds of {@code steps} steps, round after round (at most 40) until one stays
+     * under 10 kB: on a loaded machine C2 may still be compiling after many steps (seen once in CI: 3.1 kB per SGD
+     * step while interpreted), while boxed vectors in compiled code would allocate in every round.
+     */
+    private static long allocationOfAQuietRound(int steps, Runnable step) {
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         long allocated = Long.MAX_VALUE;
         for (int round = 0; round < 40 && allocated >= 10_000; round++) {
             long before = bean.getThreadAllocatedBytes(id);
-            for (int t = 0; t < 10_000; t++) {
-                sgd.step(x);
+            for (int t = 0; t < steps; t++) {
+                step.run();
             }
             allocated = bean.getThreadAllocatedBytes(id) - before;
         }
-        assertTrue(allocated < 10_000, "every round of 10 000 SGD steps allocated, the last " + allocated + " bytes");
+        return allocated;
     }
 
     @Test
