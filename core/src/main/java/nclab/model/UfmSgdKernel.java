@@ -210,13 +210,7 @@ final class UfmSgdKernel {
             fourLabels[t] = labels[i];
         }
         double h2 = FOUR.logits(fourScratch, 0, kd, m, d, g, 0);
-        double maxH = Math.sqrt(h2);
-        double maxW = OPS.maxAbs(x, 0, kd);
-        double maxB = bias ? OPS.maxAbs(x, offB, 4) : 0.0;
-        double rowBound = maxH + eta * (Math.abs(rowRidge) * maxH + 2.0 / m * maxW);
-        double wBound = maxW + eta * (Math.abs(lambdaW) * maxW + 2.0 * maxH);
-        double bBound = maxB + eta * (Math.abs(lambdaB) * maxB + 2.0);
-        if (!(rowBound < SAFE && wBound < SAFE && bBound < SAFE && d * maxH * maxW + maxB < SAFE)) {
+        if (!provablyFinite(x, Math.sqrt(h2), eta, rowRidge, m)) {
             return false;
         }
         double ce = FOUR.softmax(g, 0, m, bias ? x : null, offB, fourLabels, 0, -eta / m);
@@ -463,6 +457,20 @@ final class UfmSgdKernel {
     private static final double SAFE = 1e300;
 
     /**
+     * Whether every number a step with learning rate η writes (the logits, the new rows with ridge {@code rowRidge},
+     * the new W and b) is provably below {@link #SAFE}, from maxH ≥ max|h| over the rows it steps, max|W|, max|b| and
+     * ‖softmax − e_y‖₁ ≤ 2 for each of its {@code rows} rows (whose gradient coefficients carry 1/rows).
+     */
+    private boolean provablyFinite(double[] x, double maxH, double eta, double rowRidge, int rows) {
+        double maxW = OPS.maxAbs(x, 0, k * d);
+        double maxB = bias ? OPS.maxAbs(x, offB, k) : 0.0;
+        double rowBound = maxH + eta * (rowRidge * maxH + 2.0 / rows * maxW);
+        double wBound = maxW + eta * (lambdaW * maxW + 2.0 * maxH);
+        double bBound = maxB + eta * (lambdaB * maxB + 2.0);
+        return rowBound < SAFE && wBound < SAFE && bBound < SAFE && d * maxH * maxW + maxB < SAFE;
+    }
+
+    /**
      * The full-batch gradient step x ← Π(x − η∇f(x)) in place ({@link FusedGradientObjective}); returns f(x), or NaN
      * (x untouched) when the finiteness bound fails. Phase 1 computes the logits, softmax, f(x) and Σ‖h_i‖² (reading
      * H once; max|h| ≤ ‖H‖_F enters the bound); after {@code valueCheck} and the bound, phase 2 reads H once more and,
@@ -510,12 +518,7 @@ final class UfmSgdKernel {
             value += 0.5 * lambdaB * OPS.dot(x, offB, x, offB, k);
         }
         valueCheck.accept(value);
-        double maxW = OPS.maxAbs(x, 0, kd);
-        double maxB = bias ? OPS.maxAbs(x, offB, k) : 0.0;
-        double rowBound = maxH + eta * (lambdaH * maxH + 2.0 / n * maxW);
-        double wBound = maxW + eta * (lambdaW * maxW + 2.0 * maxH);
-        double bBound = maxB + eta * (lambdaB * maxB + 2.0);
-        if (!(rowBound < SAFE && wBound < SAFE && bBound < SAFE && d * maxH * maxW + maxB < SAFE)) {
+        if (!provablyFinite(x, maxH, eta, lambdaH, n)) {
             return Double.NaN;
         }
         if (fourClassStep) { // g holds the step's coefficients −η∇_z f: the step is a sum of them
