@@ -57,6 +57,18 @@ final class ArrayRanges {
         }
     }
 
+    /** The argument checks of {@link FourClassKernels#logitsAt}. */
+    static void checkFourClassLogitsAt(double[] x, int w, int[] rowsAt, int rows, int d, double[] z, int zo) {
+        check(x, w, 4L * d);
+        check(z, zo, 4L * rows);
+        if (rows > rowsAt.length) {
+            throw new IndexOutOfBoundsException(rows + " rows but " + rowsAt.length + " row offsets");
+        }
+        for (int t = 0; t < rows; t++) {
+            check(x, rowsAt[t], d);
+        }
+    }
+
     /** The argument checks of {@link FourClassKernels#logits}. */
     static void checkFourClassLogits(double[] x, int w, int h, int rows, int d, double[] z, int zo) {
         check(x, w, 4L * d);

@@ -41,6 +41,12 @@ public interface FourClassKernels {
     double logits(double[] x, int w, int h, int rows, int d, double[] z, int zo);
 
     /**
+     * {@link #logits} for rows anywhere in x: row t at x[rowsAt[t] .. + d) for t &lt; rows (a minibatch where it lies);
+     * the same numbers as {@link #logits} on the same rows laid out one after the other.
+     */
+    double logitsAt(double[] x, int w, int[] rowsAt, int rows, int d, double[] z, int zo);
+
+    /**
      * In place on z[zo .. zo + 4·rows): row t (logits z_t) becomes g_t = scale·(softmax(z_t + b) − e_{y_t}), with
      * y_t = labels[lo + t] ∈ {0, 1, 2, 3} and b = b[bo .. bo + 4) (no bias when b is null). Returns Σ_t CE_t =
      * Σ_t log Σ_c e^{z_tc + b_c − m_t} − (z_{t,y_t} + b_{y_t} − m_t) with m_t the row maximum (the logarithm taken

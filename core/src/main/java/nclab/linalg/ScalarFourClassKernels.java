@@ -19,9 +19,20 @@ final class ScalarFourClassKernels implements FourClassKernels {
     @Override
     public double logits(double[] x, int w, int h, int rows, int d, double[] z, int zo) {
         ArrayRanges.checkFourClassLogits(x, w, h, rows, d, z, zo);
+        return logitsOf(x, w, h, null, rows, d, z, zo);
+    }
+
+    @Override
+    public double logitsAt(double[] x, int w, int[] rowsAt, int rows, int d, double[] z, int zo) {
+        ArrayRanges.checkFourClassLogitsAt(x, w, rowsAt, rows, d, z, zo);
+        return logitsOf(x, w, 0, rowsAt, rows, d, z, zo);
+    }
+
+    /** The logits of rows at h + t·d, or at rowsAt[t] when rowsAt is not null. */
+    private static double logitsOf(double[] x, int w, int h, int[] rowsAt, int rows, int d, double[] z, int zo) {
         double squares = 0;
         for (int t = 0; t < rows; t++) {
-            int r = h + t * d;
+            int r = rowsAt == null ? h + t * d : rowsAt[t];
             int o = zo + 4 * t;
             double s0 = 0;
             double s1 = 0;

@@ -35,6 +35,17 @@ final class VectorFourClassKernels implements FourClassKernels {
     @Override
     public double logits(double[] x, int w, int h, int rows, int d, double[] z, int zo) {
         ArrayRanges.checkFourClassLogits(x, w, h, rows, d, z, zo);
+        return logitsOf(x, w, h, null, rows, d, z, zo);
+    }
+
+    @Override
+    public double logitsAt(double[] x, int w, int[] rowsAt, int rows, int d, double[] z, int zo) {
+        ArrayRanges.checkFourClassLogitsAt(x, w, rowsAt, rows, d, z, zo);
+        return logitsOf(x, w, 0, rowsAt, rows, d, z, zo);
+    }
+
+    /** The logits of rows at h + t·d, or at rowsAt[t] when rowsAt is not null (one vector loop for both). */
+    private static double logitsOf(double[] x, int w, int h, int[] rowsAt, int rows, int d, double[] z, int zo) {
         int w1 = w + d;
         int w2 = w1 + d;
         int w3 = w2 + d;
@@ -42,8 +53,8 @@ final class VectorFourClassKernels implements FourClassKernels {
         double squares = 0;
         for (int t = 0; t < rows; t += 2) {
             boolean odd = t + 1 == rows; // the odd last row as a pair with itself: its logits twice, its ‖h‖² twice
-            int h0 = h + t * d;
-            int h1 = odd ? h0 : h0 + d;
+            int h0 = rowsAt == null ? h + t * d : rowsAt[t];
+            int h1 = odd ? h0 : rowsAt == null ? h0 + d : rowsAt[t + 1];
             int o0 = zo + 4 * t;
             int o1 = odd ? o0 : o0 + 4;
             DoubleVector s00 = DoubleVector.zero(S);

@@ -93,8 +93,7 @@ final class UfmSgdKernel {
     private double fourKeepW;
     private double fourKeepH;
     private int fourBatchRows;
-    /** W, then the batch rows (the four-class minibatch step works on this copy), and the rows' labels. */
-    private double[] fourScratch = new double[0];
+    /** The labels of the batch rows, in batch order. */
     private int[] fourLabels = new int[0];
 
     UfmSgdKernel(int k, int d, int n, int offH, int offB, boolean bias, boolean nonNegative, double lambdaW,
@@ -190,26 +189,20 @@ final class UfmSgdKernel {
 
     /**
      * The minibatch step for K = 4 without momentum when the batch rows are distinct, on {@link FourClassKernels}:
-     * W and the batch rows are copied into fourScratch (W first, then the rows in batch order) for the logits, g gets
-     * them and then the step's coefficients c_t = −η g_t (softmax with scale −η/B), and the value f_B(x) is kept in
-     * fourValue. The step itself ({@link #commit}) is {@link FourClassKernels#stepRowsAt} on the rows in x. Instead of
+     * g gets the logits of the rows where they lie in x ({@link FourClassKernels#logitsAt}) and then the step's
+     * coefficients c_t = −η g_t (softmax with scale −η/B), and the value f_B(x) is kept in fourValue. The step
+     * itself ({@link #commit}) is {@link FourClassKernels#stepRowsAt} on the same rows. Instead of
      * probing every new number, the finiteness bound of {@link #fusedFullStep} (with B for N) is checked here;
      * false (nothing prepared) when it fails, and the general path takes the step.
      */
     private boolean prepareFourClass(double[] x, int[] batch, int from, int m, double eta, double rowRidge) {
-        int kd = 4 * d;
-        int need = kd + m * d;
-        if (fourScratch.length < need) {
-            fourScratch = new double[need];
+        if (fourLabels.length < m) {
             fourLabels = new int[m];
         }
-        System.arraycopy(x, 0, fourScratch, 0, kd);
         for (int t = 0; t < m; t++) {
-            int i = batch[from + t];
-            System.arraycopy(x, offH + i * d, fourScratch, kd + t * d, d);
-            fourLabels[t] = labels[i];
+            fourLabels[t] = labels[batch[from + t]];
         }
-        double h2 = FOUR.logits(fourScratch, 0, kd, m, d, g, 0);
+        double h2 = FOUR.logitsAt(x, 0, slotOffset, m, d, g, 0); // the batch rows are distinct: slot t is visit t
         if (!provablyFinite(x, Math.sqrt(h2), eta, rowRidge, m)) {
             return false;
         }

@@ -198,6 +198,31 @@ class FourClassKernelsTest {
     }
 
     @Test
+    void logitsOfRowsAnywhereInXAreThoseOfTheSameRowsInABlockBitForBit() {
+        for (FourClassKernels four : implementations()) {
+            for (int rows : new int[] {1, 2, 4, 7}) {
+                for (int d : new int[] {1, 3, 4, 64, 65}) {
+                    String what = four.name() + ", rows " + rows + ", d " + d;
+                    int h = 4 * d + 3;
+                    double[] block = random(h + rows * d, 17L * rows + d);
+                    double[] spreadX = random(h + 10 * rows * d, 19L * rows + d);
+                    System.arraycopy(block, 0, spreadX, 0, h);
+                    int[] rowsAt = new int[rows + 1];
+                    for (int t = 0; t < rows; t++) {
+                        rowsAt[t] = h + ((t * 7 + 3) % (10 * rows)) * d;
+                        System.arraycopy(block, h + t * d, spreadX, rowsAt[t], d);
+                    }
+                    double[] zBlock = new double[4 * rows + 2];
+                    double[] zSpread = new double[4 * rows + 2];
+                    double squares = four.logits(block, 0, h, rows, d, zBlock, 2);
+                    assertEquals(squares, four.logitsAt(spreadX, 0, rowsAt, rows, d, zSpread, 2), 0.0, what + ": Σ‖h‖²");
+                    assertArrayEquals(zBlock, zSpread, 0.0, what + ": logits");
+                }
+            }
+        }
+    }
+
+    @Test
     void rowsAnywhereInXStepAsTheSameRowsInABlockBitForBit() {
         for (FourClassKernels four : implementations()) {
             for (int rows : new int[] {1, 2, 4, 7}) {
@@ -413,6 +438,11 @@ class FourClassKernelsTest {
                     () -> four.stepRowsAt(x, 0, new int[] {4 * d, 8 * d + 1}, 2, d, z, 0, 1, false, wGrad), name);
             assertThrows(IndexOutOfBoundsException.class,
                     () -> four.stepRowsAt(x, 0, rowsAt, rows, d, z, 4, 1, false, wGrad), name + ": coefficients");
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> four.logitsAt(x, 0, rowsAt, rows + 1, d, new double[4 * rows + 4], 0), name + ": offsets");
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> four.logitsAt(x, 0, new int[] {4 * d, 8 * d + 1}, 2, d, z, 0), name + ": a row");
+            assertThrows(IndexOutOfBoundsException.class, () -> four.logitsAt(x, 0, rowsAt, rows, d, z, 1), name);
             IllegalArgumentException rowOnW = assertThrows(IllegalArgumentException.class,
                     () -> four.stepRowsAt(x, 0, new int[] {4 * d, 3 * d}, 2, d, z, 0, 1, false, wGrad), name);
             assertTrue(rowOnW.getMessage().contains("overlap"), rowOnW.getMessage());
