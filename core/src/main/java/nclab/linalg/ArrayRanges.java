@@ -41,15 +41,10 @@ final class ArrayRanges {
     /** The argument checks of {@link FourClassKernels#stepRowsAt} (that the rows are distinct is the caller's). */
     static void checkFourClassStepAt(double[] x, int w, int[] rowsAt, int rows, int d, double[] g, int go,
                                      double[] wGrad) {
-        check(x, w, 4L * d);
-        check(g, go, 4L * rows);
+        checkFourClassLogitsAt(x, w, rowsAt, rows, d, g, go); // W, the coefficients and every row in range
         check(wGrad, 0, 4L * d);
-        if (rows > rowsAt.length) {
-            throw new IndexOutOfBoundsException(rows + " rows but " + rowsAt.length + " row offsets");
-        }
         for (int t = 0; t < rows; t++) {
             int h = rowsAt[t];
-            check(x, h, d);
             if (d > 0 && w < h + (long) d && h < w + 4L * d) {
                 throw new IllegalArgumentException("W [" + w + ", " + (w + 4L * d) + ") and row " + t + " [" + h + ", "
                         + (h + (long) d) + ") overlap");
