@@ -19,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>the caller waits for a claimed half spinning for as long, then parked until the helper unparks it;</li>
  *   <li>after {@value #IDLE_EXIT_MILLIS} ms without work the thread ends (a kernel no longer used leaves no thread);
  *       the next {@link #offer} starts a new one;</li>
- *   <li>a task's exception or error is rethrown by {@link #finish} on the caller's thread.</li>
+ *   <li>a task's exception or error is rethrown by {@link #finish} on the caller's thread;</li>
+ *   <li>on a single processor, or with {@code -Dnclab.solverThreads=1}, no thread is started and the caller runs
+ *       every task itself.</li>
  * </ul>
  * A half claimed by a helper that then loses its processor still makes the caller wait for it (a scheduler time slice,
  * milliseconds): where runs share the cores, {@code -Dnclab.solverThreads=1} keeps the solver on one thread (a
@@ -50,11 +52,15 @@ final class HelperThread {
     private boolean pending;
     /** The running helper, or null (guarded by lock). */
     private Thread thread;
-    /** False only in tests: no thread is started, the caller runs every task. */
+    /** Whether a thread is started at all: when not, {@link #finish} runs every task on the caller. */
     private final boolean spawn;
 
+    /**
+     * A helper whose thread runs only where a second thread may make a step faster (two processors seen, not capped
+     * to one); elsewhere the caller runs both halves, one after the other.
+     */
     HelperThread(String name) {
-        this(name, true);
+        this(name, USEFUL);
     }
 
     private HelperThread(String name, boolean spawn) {
@@ -62,14 +68,14 @@ final class HelperThread {
         this.spawn = spawn;
     }
 
+    /** For tests: a helper that starts its thread whatever the machine. */
+    static HelperThread withThread(String name) {
+        return new HelperThread(name, true);
+    }
+
     /** For tests: a helper that never starts its thread, so that {@link #finish} runs every task on the caller. */
     static HelperThread withoutThread() {
         return new HelperThread("none", false);
-    }
-
-    /** Whether a second thread may make a step faster here (two processors seen, not capped to one). */
-    static boolean useful() {
-        return USEFUL;
     }
 
     /** Offers {@code work} to the helper thread (starting one if none runs) and returns at once. */

@@ -671,18 +671,14 @@ final class UfmSgdKernel {
     /**
      * Runs rows [0, split) here and [split, n) on the helper thread, or here after the first when the helper has not
      * taken them by then (sums at 0 and 2); one call when split = n. On a single processor both halves run here, one
-     * after the other: the same sums whichever thread runs a half, as the split is the shape's.
+     * after the other ({@link HelperThread} starts no thread there): the same sums whichever thread runs a half, as
+     * the split is the shape's.
      */
     private void inHalves(int split, Half half) {
         sums[2] = 0;
         sums[3] = 0;
         if (split >= n) {
             half.run(0, n, 0);
-            return;
-        }
-        if (!HelperThread.useful()) {
-            half.run(0, split, 0);
-            half.run(split, n, 2);
             return;
         }
         if (helper == null) {

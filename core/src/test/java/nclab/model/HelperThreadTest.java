@@ -32,7 +32,7 @@ class HelperThreadTest {
 
     @Test
     void eachTaskRunsOnceOnEitherThreadAndItsWritesAreSeen() {
-        HelperThread helper = new HelperThread("test-helper");
+        HelperThread helper = HelperThread.withThread("test-helper");
         long[] sum = new long[1];
         for (int round = 1; round <= 2000; round++) {
             int r = round;
@@ -46,7 +46,7 @@ class HelperThreadTest {
 
     @Test
     void aClaimedTaskRunsOnTheHelperAndIsAwaitedEvenWhenLong() {
-        HelperThread helper = new HelperThread("test-helper");
+        HelperThread helper = HelperThread.withThread("test-helper");
         for (int round = 0; round < 20; round++) {
             AtomicReference<Thread> ran = new AtomicReference<>();
             long[] finished = new long[1];
@@ -78,7 +78,7 @@ class HelperThreadTest {
 
     @Test
     void rethrowsWhatTheHelpersTaskThrewAndGoesOn() {
-        HelperThread helper = new HelperThread("test-helper");
+        HelperThread helper = HelperThread.withThread("test-helper");
         IllegalArgumentException boom = new IllegalArgumentException("boom");
         offerAndWaitForClaim(helper, () -> {
             throw boom;
@@ -97,7 +97,7 @@ class HelperThreadTest {
 
     @Test
     void aTaskNotFinishedIsAnError() {
-        HelperThread helper = new HelperThread("test-helper");
+        HelperThread helper = HelperThread.withThread("test-helper");
         helper.offer(() -> { });
         assertThrows(IllegalStateException.class, () -> helper.offer(() -> { }));
         helper.finish();
@@ -105,7 +105,7 @@ class HelperThreadTest {
 
     @Test
     void theThreadEndsWhenIdleAndANewOneTakesTheNextTask() throws InterruptedException {
-        HelperThread helper = new HelperThread("test-helper");
+        HelperThread helper = HelperThread.withThread("test-helper");
         AtomicReference<Thread> first = new AtomicReference<>();
         offerAndWaitForClaim(helper, () -> first.set(Thread.currentThread()));
         helper.finish();
