@@ -221,12 +221,17 @@ final class UfmSgdKernel {
         return true;
     }
 
+    /** newW := factor·W (the start of ∇W with factor λ_W, or of the new W with factor 1 − ηλ_W). */
+    private void scaleWInto(double[] x, double factor) {
+        for (int i = 0; i < k * d; i++) {
+            newW[i] = factor * x[i];
+        }
+    }
+
     /** The step prepared by {@link #prepareFourClass}, written into x (W, b and the batch rows, Π on the rows). */
     private void commitFourClass(double[] x) {
         int kd = 4 * d;
-        for (int i = 0; i < kd; i++) {
-            newW[i] = fourKeepW * x[i];
-        }
+        scaleWInto(x, fourKeepW);
         FOUR.stepRowsAt(x, 0, slotOffset, fourBatchRows, d, g, 0, fourKeepH, nonNegative, newW);
         System.arraycopy(newW, 0, x, 0, kd);
         if (bias) {
@@ -519,10 +524,7 @@ final class UfmSgdKernel {
                 biasSums(x, n, 1 - eta * lambdaB, x, offB);
             }
             if (fourSplit < n) { // new W = (keepW·W + Σ_first c hᵀ) + Σ_second c hᵀ
-                double keepW = 1 - eta * lambdaW;
-                for (int i = 0; i < kd; i++) {
-                    newW[i] = keepW * x[i];
-                }
+                scaleWInto(x, 1 - eta * lambdaW);
                 java.util.Arrays.fill(secondW, 0.0);
                 inHalves(fourSplit, fourPhase2);
                 for (int i = 0; i < kd; i++) {
@@ -545,9 +547,7 @@ final class UfmSgdKernel {
                 newW[i] = Math.fma(lambdaW, x[i], newW[i] + secondW[i]);
             }
         } else {
-            for (int i = 0; i < kd; i++) {
-                newW[i] = lambdaW * x[i];
-            }
+            scaleWInto(x, lambdaW);
             int t = 0;
             for (; t + 3 < n; t += 4) { // ∇W share of four rows (old values), then their steps
                 addWeightShare(x, t, 4, newW);
