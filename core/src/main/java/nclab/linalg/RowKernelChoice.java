@@ -1,7 +1,7 @@
 package nclab.linalg;
 
 /**
- * Chooses {@link RowKernels#best()} and {@link FourClassKernels#best()} once per JVM: the vector kernels when their
+ * Chooses {@link RowKernels#best()}, {@link FourClassKernels#best()} and {@link ProductKernels#best()} once per JVM: the vector kernels when their
  * module is loaded and allowed ({@code -Dnclab.simd} not {@code false}), else the scalar ones.
  */
 final class RowKernelChoice {
@@ -10,6 +10,9 @@ final class RowKernelChoice {
     static final FourClassKernels FOUR_CLASS = BEST != ScalarRowKernels.INSTANCE
             ? load("nclab.linalg.VectorFourClassKernels", FourClassKernels.class, ScalarFourClassKernels.INSTANCE)
             : ScalarFourClassKernels.INSTANCE;
+    static final ProductKernels PRODUCTS = BEST != ScalarRowKernels.INSTANCE
+            ? load("nclab.linalg.VectorProductKernels", ProductKernels.class, ScalarProductKernels.INSTANCE)
+            : ScalarProductKernels.INSTANCE;
 
     private RowKernelChoice() {
     }
