@@ -33,7 +33,9 @@ import nclab.linalg.NativeBlas;
  * (logits of all samples in 2×4 register tiles, then one pass over H in blocks of four samples); from N·K·d ≥
  * 2^18 on, when a native BLAS loads, the full batch is instead three products Z = H Wᵀ, Gᵀ H and G W by OpenBLAS
  * dgemm ({@link BlockProducts}: single-threaded calls on blocks of rows in a shape-determined split; the two halves
- * of the blocks run on two threads, their ∇W shares added in a fixed order, so still bit-reproducible). Measured
+ * of the blocks run on two threads, their ∇W shares added in a fixed order, so still bit-reproducible). Without a
+ * native BLAS, K ≠ 4 takes the same three products on the Vector API tiles of {@link nclab.linalg.ProductKernels}
+ * when the vector kernels are in use. Measured
  * (README Performance): the gradient at (d, K, N) = (512, 10, 5000) drops from ≈36 ms to ≈11 ms. The minibatch SGD step is fused ({@link FusedSgdObjective}),
  * and so is the full-batch gradient step, taken in place ({@link FusedGradientObjective}; for K = 4 below the products
  * threshold by {@link nclab.linalg.FourClassKernels}, column by column, in two halves on two threads from N·d ≥ 2^14).
@@ -314,7 +316,7 @@ public final class UfmObjective implements FusedSgdObjective, FusedGradientObjec
             if ((long) n * k * d >= PRODUCTS_MIN_WORK) {
                 NativeBlas.startLoading();
                 BlockProducts best = BlockProducts.best();
-                products = best.isNative() ? best : null;
+                products = best.isNative() ? best : k != 4 && javaProductsAreVector() ? best : null;
             }
             sgdKernel = new UfmSgdKernel(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels,
                     products);
@@ -322,7 +324,16 @@ public final class UfmObjective implements FusedSgdObjective, FusedGradientObjec
         return sgdKernel;
     }
 
-    /** Whether the full-batch pass goes through native matrix products (for tests). */
+    /**
+     * Whether the Java side of {@link BlockProducts} is the Vector API tiles: then, without a native BLAS, the
+     * full-batch pass of K ≠ 4 classes goes through them too (measured: 1.4–2.7× faster than the blocked Java pass
+     * at K = 3…100, docs/linalg.md); K = 4 keeps {@link nclab.linalg.FourClassKernels}.
+     */
+    static boolean javaProductsAreVector() {
+        return "vector".equals(nclab.linalg.ProductKernels.best().name());
+    }
+
+    /** Whether the full-batch pass goes through matrix products (for tests). */
     boolean fullBatchUsesProducts() {
         return kernel().usesProducts();
     }

@@ -59,7 +59,7 @@ class UfmFusedStepTest {
         };
         for (UfmObjective f : objectives) {
             assertTrue((long) f.samples() * f.sizes().k() * f.dimension() >= UfmObjective.PRODUCTS_MIN_WORK);
-            assertEquals(BlockProducts.best().isNative(), f.fullBatchUsesProducts());
+            assertEquals(expectsProducts(f), f.fullBatchUsesProducts());
             checkStep(f, 0.7);
         }
     }
@@ -86,6 +86,57 @@ class UfmFusedStepTest {
         double[] before = x.clone();
         assertTrue(Double.isNaN(f.fusedGradientStep(x, 1e305, v -> { })), "η = 1e305 cannot be proven finite");
         assertArrayEquals(before, x, 0.0);
+    }
+
+    /** The rule of {@link UfmObjective}: products with a native BLAS, or for K ≠ 4 on the vector product kernels. */
+    static boolean expectsProducts(UfmObjective f) {
+        return BlockProducts.best().isNative() || f.sizes().k() != 4 && UfmObjective.javaProductsAreVector();
+    }
+
+    @Test
+    void javaProductsStepLikeTheBlockedJavaPass() {
+        // the Java side of BlockProducts (vector tiles or plain loops), whatever the machine's native BLAS: the same
+        // step as the blocked Java pass up to rounding, bit-identical when repeated
+        ClassSizes[] classes = {ClassSizes.of(120, 60, 41), ClassSizes.step(10, 3, 0.5, 40),
+            ClassSizes.of(50, 40, 30, 20, 20, 10, 7), ClassSizes.step(10, 3, 0.5, 20)};
+        int[][] shapes = {{700, 0, 0}, {64, 1, 0}, {37, 0, 1}, {512, 1, 1}}; // d, bias, UFM+
+        for (int s = 0; s < shapes.length; s++) {
+            ClassSizes sizes = classes[s];
+            int k = sizes.k();
+            int d = shapes[s][0];
+            boolean bias = shapes[s][1] == 1;
+            boolean nonNegative = shapes[s][2] == 1;
+            int n = Math.toIntExact(sizes.total());
+            int[] labels = new int[n];
+            for (int c = 0, i = 0; c < k; c++) {
+                for (int u = 0; u < sizes.count(c); u++) {
+                    labels[i++] = c;
+                }
+            }
+            int offB = bias ? k * d + n * d : -1;
+            UfmSgdKernel blocked = new UfmSgdKernel(k, d, n, k * d, offB, bias, nonNegative, 1e-3, 2e-3, 5e-3, labels,
+                    null);
+            UfmSgdKernel products = new UfmSgdKernel(k, d, n, k * d, offB, bias, nonNegative, 1e-3, 2e-3, 5e-3,
+                    labels, BlockProducts.javaKernel());
+            SplittableRandom rnd = new SplittableRandom(k * 31L + d);
+            double[] x = new double[k * d + n * d + (bias ? k : 0)];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextGaussian() * 0.5;
+            }
+            String what = k + " classes, N = " + n + ", d = " + d + ", bias " + bias + ", UFM+ " + nonNegative;
+            double[] expect = x.clone();
+            double ve = blocked.fusedFullStep(expect, 0.4, v -> { });
+            double[] got = x.clone();
+            double vg = products.fusedFullStep(got, 0.4, v -> { });
+            assertEquals(ve, vg, 1e-12 * Math.abs(ve), what + ": value");
+            double scale = java.util.Arrays.stream(expect).map(Math::abs).max().orElse(1);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(expect[i], got[i], 1e-12 * scale, what + ", entry " + i);
+            }
+            double[] again = x.clone();
+            assertEquals(vg, products.fusedFullStep(again, 0.4, v -> { }), 0.0, what + ": repeated");
+            assertArrayEquals(got, again, 0.0, what + ": bit-identical when repeated");
+        }
     }
 
     private static void checkStep(UfmObjective f, double eta) {

@@ -33,8 +33,8 @@ class UfmProductsGradientTest {
             String what = f.sizes().k() + " classes, N = " + f.samples() + ", d = " + f.dimension();
             assertTrue(work >= UfmObjective.PRODUCTS_MIN_WORK, what + " must be above the threshold");
             nclab.linalg.NativeBlas.startLoading();
-            assertEquals(nclab.linalg.BlockProducts.best().isNative(), f.fullBatchUsesProducts(),
-                    what + ": native products exactly when a native BLAS loaded");
+            assertEquals(UfmFusedStepTest.expectsProducts(f), f.fullBatchUsesProducts(),
+                    what + ": products when a native BLAS loaded, or for K ≠ 4 on the vector kernels");
             double[] x = f.initialPoint(new SplittableRandom(4));
             double[] fast = new double[x.length];
             double[] slow = new double[x.length];
