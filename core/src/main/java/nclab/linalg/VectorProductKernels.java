@@ -45,16 +45,14 @@ final class VectorProductKernels implements ProductKernels {
             int a1 = odd ? a0 : a0 + d;
             int o0 = outOff + i * m;
             int o1 = odd ? o0 : o0 + m;
-            int j = 0;
-            for (; j + 5 <= m; j += 5) {
-                dots2x5(a, a0, a1, b, bOff + j * d, d, out, o0 + j, o1 + j);
-            }
-            if (j + 4 <= m) {
-                dots2x4(a, a0, a1, b, bOff + j * d, d, out, o0 + j, o1 + j);
-                j += 4;
-            }
-            for (; j < m; j++) {
-                dots2x1(a, a0, a1, b, bOff + j * d, d, out, o0 + j, o1 + j);
+            for (int j = 0, width; j < m; j += width) {
+                width = classTile(m - j);
+                int bj = bOff + j * d;
+                switch (width) {
+                    case 5 -> dots2x5(a, a0, a1, b, bj, d, out, o0 + j, o1 + j);
+                    case 4 -> dots2x4(a, a0, a1, b, bj, d, out, o0 + j, o1 + j);
+                    default -> dots2x1(a, a0, a1, b, bj, d, out, o0 + j, o1 + j);
+                }
             }
         }
     }
@@ -162,6 +160,11 @@ final class VectorProductKernels implements ProductKernels {
         out[o1] = tail(a, a1, b, b0, full, d, (s1.lane(0) + s1.lane(1)) + (s1.lane(2) + s1.lane(3)));
     }
 
+    /** Classes per tile when {@code left} are left: five while there are five, four when four are left, else one. */
+    private static int classTile(int left) {
+        return left >= 5 ? 5 : left == 4 ? 4 : 1;
+    }
+
     /** s completed by fused multiply-adds of a[ai + t]·b[bi + t] for from ≤ t &lt; d in order. */
     private static double tail(double[] a, int ai, double[] b, int bi, int from, int d, double s) {
         for (int t = from; t < d; t++) {
@@ -177,34 +180,20 @@ final class VectorProductKernels implements ProductKernels {
         ArrayRanges.check(b, bOff, (long) m * d);
         ArrayRanges.check(out, outOff, (long) n * d);
         int full = d & -(2 * L);
-        int i = 0;
-        for (; i + 6 <= n; i += 6) {
+        for (int i = 0, height; i < n; i += height) {
+            height = n - i >= 6 ? 6 : n - i >= 2 ? 2 : 1;
             int o = outOff + i * d;
             int ai = aOff + i * m;
             for (int t = 0; t < full; t += 2 * L) {
-                rows6x8(a, ai, m, b, bOff + t, d, alpha, beta, out, o + t);
+                switch (height) {
+                    case 6 -> rows6x8(a, ai, m, b, bOff + t, d, alpha, beta, out, o + t);
+                    case 2 -> rows2x8(a, ai, m, b, bOff + t, d, alpha, beta, out, o + t);
+                    default -> row1x8(a, ai, m, b, bOff + t, d, alpha, beta, out, o + t);
+                }
             }
-            for (int r = 0; r < 6; r++) {
+            for (int r = 0; r < height; r++) {
                 scaleAddTail(a, ai + r * m, m, b, bOff, d, alpha, beta, out, o + r * d, full);
             }
-        }
-        for (; i + 2 <= n; i += 2) {
-            int o = outOff + i * d;
-            int ai = aOff + i * m;
-            for (int t = 0; t < full; t += 2 * L) {
-                rows2x8(a, ai, m, b, bOff + t, d, alpha, beta, out, o + t);
-            }
-            for (int r = 0; r < 2; r++) {
-                scaleAddTail(a, ai + r * m, m, b, bOff, d, alpha, beta, out, o + r * d, full);
-            }
-        }
-        for (; i < n; i++) {
-            int o = outOff + i * d;
-            int ai = aOff + i * m;
-            for (int t = 0; t < full; t += 2 * L) {
-                row1x8(a, ai, m, b, bOff + t, d, alpha, beta, out, o + t);
-            }
-            scaleAddTail(a, ai, m, b, bOff, d, alpha, beta, out, o, full);
         }
     }
 
@@ -351,32 +340,19 @@ final class VectorProductKernels implements ProductKernels {
         ArrayRanges.check(b, bOff, (long) n * d);
         ArrayRanges.check(out, outOff, (long) m * d);
         int full = d & -(2 * L);
-        int j = 0;
-        for (; j + 5 <= m; j += 5) {
+        for (int j = 0, width; j < m; j += width) {
+            width = classTile(m - j);
             int o = outOff + j * d;
             for (int t = 0; t < full; t += 2 * L) {
-                columns5x8(a, aOff + j, n, m, b, bOff + t, d, out, o + t);
+                switch (width) {
+                    case 5 -> columns5x8(a, aOff + j, n, m, b, bOff + t, d, out, o + t);
+                    case 4 -> columns4x8(a, aOff + j, n, m, b, bOff + t, d, out, o + t);
+                    default -> column1x8(a, aOff + j, n, m, b, bOff + t, d, out, o + t);
+                }
             }
-            for (int c = 0; c < 5; c++) {
+            for (int c = 0; c < width; c++) {
                 transAAddTail(a, aOff + j + c, n, m, b, bOff, d, out, o + c * d, full);
             }
-        }
-        if (j + 4 <= m) {
-            int o = outOff + j * d;
-            for (int t = 0; t < full; t += 2 * L) {
-                columns4x8(a, aOff + j, n, m, b, bOff + t, d, out, o + t);
-            }
-            for (int c = 0; c < 4; c++) {
-                transAAddTail(a, aOff + j + c, n, m, b, bOff, d, out, o + c * d, full);
-            }
-            j += 4;
-        }
-        for (; j < m; j++) {
-            int o = outOff + j * d;
-            for (int t = 0; t < full; t += 2 * L) {
-                column1x8(a, aOff + j, n, m, b, bOff + t, d, out, o + t);
-            }
-            transAAddTail(a, aOff + j, n, m, b, bOff, d, out, o, full);
         }
     }
 
