@@ -75,7 +75,7 @@ public final class BlockProducts {
     public void multiplyTransB(double[] a, int n, double[] b, int m, int d, double[] out) {
         long perRow = (long) m * d;
         if (blas == null || perRow > SINGLE_THREAD_WORK) {
-            FmaKernel.multiplyTransB(a, n, b, m, d, out);
+            FmaKernel.multiplyTransB(a, 0, n, b, 0, m, d, out, 0);
             return;
         }
         int step = (int) (SINGLE_THREAD_WORK / Math.max(1, perRow));

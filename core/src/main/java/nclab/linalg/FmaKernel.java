@@ -13,25 +13,31 @@ final class FmaKernel {
     private FmaKernel() {
     }
 
-    /** out[i·m + j] = Σ_t a[i·d + t]·b[j·d + t] for i &lt; n, j &lt; m (A n×d, B m×d, both row-major). */
-    static void multiplyTransB(double[] a, int n, double[] b, int m, int d, double[] out) {
+    /**
+     * out[outOff + i·m + j] = Σ_t a[aOff + i·d + t]·b[bOff + j·d + t] for i &lt; n, j &lt; m (A n×d, B m×d, both
+     * row-major, at offsets).
+     */
+    static void multiplyTransB(double[] a, int aOff, int n, double[] b, int bOff, int m, int d, double[] out,
+                               int outOff) {
         int i = 0;
         for (; i + 2 <= n; i += 2) {
+            int ai = aOff + i * d;
+            int o = outOff + i * m;
             int j = 0;
             for (; j + 4 <= m; j += 4) {
-                tile4(a, i * d, b, j * d, d, out, i * m + j, m);
+                tile4(a, ai, b, bOff + j * d, d, out, o + j, m);
             }
             for (; j + 2 <= m; j += 2) {
-                tile(a, i * d, b, j * d, d, out, i * m + j, m);
+                tile(a, ai, b, bOff + j * d, d, out, o + j, m);
             }
             if (j < m) {
-                out[i * m + j] = dot(a, i * d, b, j * d, d);
-                out[(i + 1) * m + j] = dot(a, (i + 1) * d, b, j * d, d);
+                out[o + j] = dot(a, ai, b, bOff + j * d, d);
+                out[o + m + j] = dot(a, ai + d, b, bOff + j * d, d);
             }
         }
         if (i < n) {
             for (int j = 0; j < m; j++) {
-                out[i * m + j] = dot(a, i * d, b, j * d, d);
+                out[outOff + i * m + j] = dot(a, aOff + i * d, b, bOff + j * d, d);
             }
         }
     }

@@ -1,6 +1,6 @@
 package nclab.linalg;
 
-/** {@link ProductKernels} in plain Java loops of fused multiply-adds (the fallback and the tests' reference). */
+/** {@link ProductKernels} in plain Java fused multiply-adds (the fallback and the tests' reference); A Bᵀ by {@link FmaKernel}. */
 final class ScalarProductKernels implements ProductKernels {
     static final ScalarProductKernels INSTANCE = new ScalarProductKernels();
 
@@ -12,18 +12,11 @@ final class ScalarProductKernels implements ProductKernels {
         return "scalar";
     }
 
+    /** {@link FmaKernel}'s register tiles: each entry one chain of fused multiply-adds over t in increasing order. */
     @Override
     public void multiplyTransB(double[] a, int aOff, int n, double[] b, int bOff, int m, int d, double[] out,
                                int outOff) {
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                double s = 0;
-                for (int t = 0; t < d; t++) {
-                    s = Math.fma(a[aOff + i * d + t], b[bOff + j * d + t], s);
-                }
-                out[outOff + i * m + j] = s;
-            }
-        }
+        FmaKernel.multiplyTransB(a, aOff, n, b, bOff, m, d, out, outOff);
     }
 
     @Override

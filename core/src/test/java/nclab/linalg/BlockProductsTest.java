@@ -25,7 +25,7 @@ class BlockProductsTest {
                     b[i] = rnd.nextGaussian();
                 }
                 double[] out = new double[n * m];
-                FmaKernel.multiplyTransB(a, n, b, m, d, out);
+                FmaKernel.multiplyTransB(a, 0, n, b, 0, m, d, out, 0);
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < m; j++) {
                         double s = 0;
