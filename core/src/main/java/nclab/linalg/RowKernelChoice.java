@@ -1,8 +1,9 @@
 package nclab.linalg;
 
 /**
- * Chooses {@link RowKernels#best()}, {@link FourClassKernels#best()} and {@link ProductKernels#best()} once per JVM: the vector kernels when their
- * module is loaded and allowed ({@code -Dnclab.simd} not {@code false}), else the scalar ones.
+ * Chooses {@link RowKernels#best()}, {@link FourClassKernels#best()} and {@link ProductKernels#best()} once per JVM:
+ * the vector kernels when their module is loaded and allowed ({@code -Dnclab.simd} not {@code false}), else the
+ * scalar ones.
  */
 final class RowKernelChoice {
     static final RowKernels BEST = vectorAllowed() ? load("nclab.linalg.VectorRowKernels", RowKernels.class,

@@ -1,6 +1,9 @@
 package nclab.linalg;
 
-/** {@link ProductKernels} in plain Java fused multiply-adds (the fallback and the tests' reference); A Bᵀ by {@link FmaKernel}. */
+/**
+ * {@link ProductKernels} in plain Java fused multiply-adds (the fallback and the tests' reference); A Bᵀ by
+ * {@link FmaKernel}.
+ */
 final class ScalarProductKernels implements ProductKernels {
     static final ScalarProductKernels INSTANCE = new ScalarProductKernels();
 

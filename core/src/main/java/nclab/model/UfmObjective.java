@@ -35,10 +35,10 @@ import nclab.linalg.NativeBlas;
  * dgemm ({@link BlockProducts}: single-threaded calls on blocks of rows in a shape-determined split; the two halves
  * of the blocks run on two threads, their ∇W shares added in a fixed order, so still bit-reproducible). Without a
  * native BLAS, K ≠ 4 takes the same three products on the Vector API tiles of {@link nclab.linalg.ProductKernels}
- * when the vector kernels are in use. Measured
- * (README Performance): the gradient at (d, K, N) = (512, 10, 5000) drops from ≈36 ms to ≈11 ms. The minibatch SGD step is fused ({@link FusedSgdObjective}),
- * and so is the full-batch gradient step, taken in place ({@link FusedGradientObjective}; for K = 4 below the products
- * threshold by {@link nclab.linalg.FourClassKernels}, column by column, in two halves on two threads from N·d ≥ 2^14).
+ * when the vector kernels are in use. Measured (README Performance): the gradient at (d, K, N) = (512, 10, 5000)
+ * drops from ≈36 ms to ≈11 ms. The minibatch SGD step is fused ({@link FusedSgdObjective}), and so is the
+ * full-batch gradient step, taken in place ({@link FusedGradientObjective}; for K = 4 below the products threshold
+ * by {@link nclab.linalg.FourClassKernels}, column by column, in two halves on two threads from N·d ≥ 2^14).
  * For K = 4 without momentum the minibatch step also runs on the four-class kernels. The inner loops are the SIMD or
  * scalar {@link nclab.linalg.RowKernels}.
  *
@@ -316,7 +316,7 @@ public final class UfmObjective implements FusedSgdObjective, FusedGradientObjec
             if ((long) n * k * d >= PRODUCTS_MIN_WORK) {
                 NativeBlas.startLoading();
                 BlockProducts best = BlockProducts.best();
-                products = best.isNative() ? best : k != 4 && javaProductsAreVector() ? best : null;
+                products = best.isNative() || k != 4 && javaProductsAreVector() ? best : null;
             }
             sgdKernel = new UfmSgdKernel(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels,
                     products);
@@ -330,7 +330,7 @@ public final class UfmObjective implements FusedSgdObjective, FusedGradientObjec
      * at K = 3…100, docs/linalg.md); K = 4 keeps {@link nclab.linalg.FourClassKernels}.
      */
     static boolean javaProductsAreVector() {
-        return "vector".equals(nclab.linalg.ProductKernels.best().name());
+        return nclab.linalg.ProductKernels.best() != nclab.linalg.ProductKernels.scalar();
     }
 
     /** Whether the full-batch pass goes through matrix products (for tests). */
