@@ -319,7 +319,7 @@ public final class UfmObjective implements FusedSgdObjective, FusedGradientObjec
                 products = best.isNative() || k != 4 && javaProductsAreVector() ? best : null;
             }
             sgdKernel = new UfmSgdKernel(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels,
-                    products);
+                    products, products != null && nclab.linalg.NativeKernels.available());
         }
         return sgdKernel;
     }
@@ -331,6 +331,11 @@ public final class UfmObjective implements FusedSgdObjective, FusedGradientObjec
      */
     static boolean javaProductsAreVector() {
         return nclab.linalg.ProductKernels.best() != nclab.linalg.ProductKernels.scalar();
+    }
+
+    /** Whether the fused full-batch step runs on {@link nclab.linalg.NativeKernels} (for tests). */
+    boolean fullBatchStepsNatively() {
+        return kernel().stepsNatively();
     }
 
     /** Whether the full-batch pass goes through matrix products (for tests). */

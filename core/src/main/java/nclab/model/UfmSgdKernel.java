@@ -2,6 +2,7 @@ package nclab.model;
 
 import nclab.linalg.BlockProducts;
 import nclab.linalg.FourClassKernels;
+import nclab.linalg.NativeKernels;
 import nclab.linalg.RowKernels;
 
 /**
@@ -34,6 +35,8 @@ final class UfmSgdKernel {
     private final int[] labels;
     /** Full-batch products (null: the blocked Java pass). */
     private final BlockProducts products;
+    /** Whether the fused full-batch step's two passes run on {@link NativeKernels} (with products only). */
+    private final boolean nativeStep;
     /** Whether the fused full-batch step runs on {@link FourClassKernels} (K = 4 without products). */
     private final boolean fourClassStep;
     /**
@@ -107,7 +110,20 @@ final class UfmSgdKernel {
      */
     UfmSgdKernel(int k, int d, int n, int offH, int offB, boolean bias, boolean nonNegative, double lambdaW,
                  double lambdaH, double lambdaB, int[] labels, BlockProducts products) {
+        this(k, d, n, offH, offB, bias, nonNegative, lambdaW, lambdaH, lambdaB, labels, products, false);
+    }
+
+    /**
+     * @param nativeStep whether the fused full-batch step runs its two passes on {@link NativeKernels} (needs
+     *                   products: the value-and-gradient pass keeps them)
+     */
+    UfmSgdKernel(int k, int d, int n, int offH, int offB, boolean bias, boolean nonNegative, double lambdaW,
+                 double lambdaH, double lambdaB, int[] labels, BlockProducts products, boolean nativeStep) {
+        if (nativeStep && (products == null || !NativeKernels.available())) {
+            throw new IllegalArgumentException("the native step needs products and loaded native kernels");
+        }
         this.products = products;
+        this.nativeStep = nativeStep;
         this.fourClassStep = products == null && k == 4;
         this.fourSplit = fourClassStep && n >= 8 && (long) n * d >= TWO_THREAD_WORK ? (n / 2) & -2 : n;
         this.secondW = new double[products != null || fourSplit < n ? k * d : 0];
@@ -241,6 +257,10 @@ final class UfmSgdKernel {
 
     boolean usesProducts() {
         return products != null;
+    }
+
+    boolean stepsNatively() {
+        return nativeStep;
     }
 
     boolean finite() {
@@ -473,7 +493,9 @@ final class UfmSgdKernel {
      * (x untouched) when the finiteness bound fails. Phase 1 computes the logits, softmax, f(x) and Σ‖h_i‖² (reading
      * H once; max|h| ≤ ‖H‖_F enters the bound); after {@code valueCheck} and the bound, phase 2 reads H once more and,
      * block by block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step
-     * (from the old W); W and b are stepped last. For K = 4 without products, {@link FourClassKernels} do both
+     * (from the old W); W and b are stepped last. With {@code nativeStep} both passes run on {@link NativeKernels}
+     * (logits and Σ‖h‖² natively, the softmax here; then the ∇W share and the rows' step natively, each half of the rows
+     * in one call that prefetches H ahead of its arithmetic). For K = 4 without products, {@link FourClassKernels} do both
      * phases, the softmax giving the step's coefficients −η∇_z f directly and the step running column by column,
      * both phases in two halves of the rows (split {@link #fourSplit}) when N·d ≥ {@value #TWO_THREAD_WORK}.
      * Same mathematics as {@link #fullValueAndGradient} plus the update, in another operation order.
@@ -485,7 +507,11 @@ final class UfmSgdKernel {
         int kd = k * d;
         double value;
         double h2; // Σ‖h_i‖², for the value and, by max|h| ≤ ‖H‖_F, for the bound
-        if (products != null) {
+        if (nativeStep) {
+            inHalves(split(), (from, to, at) -> nativeLogits(x, from, to, at));
+            value = (sums[0] + sums[2]) / n;
+            h2 = sums[1] + sums[3];
+        } else if (products != null) {
             inHalves(split(), (from, to, at) -> logitBlocks(x, from, to, at));
             value = (sums[0] + sums[2]) / n;
             h2 = sums[1] + sums[3];
@@ -542,7 +568,13 @@ final class UfmSgdKernel {
         if (products != null) {
             java.util.Arrays.fill(secondW, 0.0);
             java.util.Arrays.fill(newW, 0.0);
-            inHalves(split(), (from, to, at) -> stepBlocks(x, at == 0 ? newW : secondW, from, to, eta));
+            if (nativeStep) {
+                double keep = 1.0 - eta * lambdaH;
+                inHalves(split(), (from, to, at) -> NativeKernels.stepRows(g, from * k, x, 0, offH + from * d,
+                        to - from, k, d, -eta, keep, nonNegative, at == 0 ? newW : secondW, 0));
+            } else {
+                inHalves(split(), (from, to, at) -> stepBlocks(x, at == 0 ? newW : secondW, from, to, eta));
+            }
             for (int i = 0; i < kd; i++) {
                 newW[i] = Math.fma(lambdaW, x[i], newW[i] + secondW[i]);
             }
@@ -618,6 +650,12 @@ final class UfmSgdKernel {
         }
         sums[at] = ce;
         sums[at + 1] = h2;
+    }
+
+    /** Phase 1 of the native step on rows [from, to): logits and Σ‖h‖² in one native pass, then the softmax. */
+    private void nativeLogits(double[] x, int from, int to, int at) {
+        sums[at + 1] = NativeKernels.logits(x, 0, offH + from * d, to - from, k, d, g, from * k);
+        sums[at] = softmax(x, from, to, null, 0, 1.0 / n);
     }
 
     /**

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 
 import nclab.data.ClassSizes;
 import nclab.linalg.BlockProducts;
 import nclab.linalg.NativeBlas;
+import nclab.linalg.NativeKernels;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,6 +99,24 @@ class UfmFusedStepTest {
     void javaProductsStepLikeTheBlockedJavaPass() {
         // the Java side of BlockProducts (vector tiles or plain loops), whatever the machine's native BLAS: the same
         // step as the blocked Java pass up to rounding, bit-identical when repeated
+        stepsLikeTheBlockedJavaPass(false);
+    }
+
+    @Test
+    void nativeStepLikeTheBlockedJavaPass() {
+        // nclab's native kernels for both passes (where built): the same step up to rounding, bit-identical when
+        // repeated
+        assumeTrue(NativeKernels.available(), "nclab's native kernels are not built or not supported here");
+        stepsLikeTheBlockedJavaPass(true);
+    }
+
+    @Test
+    void theObjectiveStepsNativelyWhereverItUsesProductsAndTheKernelsLoaded() {
+        UfmObjective f = new UfmObjective(ClassSizes.step(10, 5, 0.5, 100), 64, 5e-4, 5e-4, false, false);
+        assertEquals(f.fullBatchUsesProducts() && NativeKernels.available(), f.fullBatchStepsNatively());
+    }
+
+    private static void stepsLikeTheBlockedJavaPass(boolean nativeStep) {
         ClassSizes[] classes = {ClassSizes.of(120, 60, 41), ClassSizes.step(10, 3, 0.5, 40),
             ClassSizes.of(50, 40, 30, 20, 20, 10, 7), ClassSizes.step(10, 3, 0.5, 20)};
         int[][] shapes = {{700, 0, 0}, {64, 1, 0}, {37, 0, 1}, {512, 1, 1}}; // d, bias, UFM+
@@ -116,25 +136,26 @@ class UfmFusedStepTest {
             int offB = bias ? k * d + n * d : -1;
             UfmSgdKernel blocked = new UfmSgdKernel(k, d, n, k * d, offB, bias, nonNegative, 1e-3, 2e-3, 5e-3, labels,
                     null);
-            UfmSgdKernel products = new UfmSgdKernel(k, d, n, k * d, offB, bias, nonNegative, 1e-3, 2e-3, 5e-3,
-                    labels, BlockProducts.javaKernel());
+            UfmSgdKernel candidate = new UfmSgdKernel(k, d, n, k * d, offB, bias, nonNegative, 1e-3, 2e-3, 5e-3,
+                    labels, BlockProducts.javaKernel(), nativeStep);
             SplittableRandom rnd = new SplittableRandom(k * 31L + d);
             double[] x = new double[k * d + n * d + (bias ? k : 0)];
             for (int i = 0; i < x.length; i++) {
                 x[i] = rnd.nextGaussian() * 0.5;
             }
-            String what = k + " classes, N = " + n + ", d = " + d + ", bias " + bias + ", UFM+ " + nonNegative;
+            String what = (nativeStep ? "native, " : "Java products, ") + k + " classes, N = " + n + ", d = " + d
+                    + ", bias " + bias + ", UFM+ " + nonNegative;
             double[] expect = x.clone();
             double ve = blocked.fusedFullStep(expect, 0.4, v -> { });
             double[] got = x.clone();
-            double vg = products.fusedFullStep(got, 0.4, v -> { });
+            double vg = candidate.fusedFullStep(got, 0.4, v -> { });
             assertEquals(ve, vg, 1e-12 * Math.abs(ve), what + ": value");
             double scale = java.util.Arrays.stream(expect).map(Math::abs).max().orElse(1);
             for (int i = 0; i < x.length; i++) {
                 assertEquals(expect[i], got[i], 1e-12 * scale, what + ", entry " + i);
             }
             double[] again = x.clone();
-            assertEquals(vg, products.fusedFullStep(again, 0.4, v -> { }), 0.0, what + ": repeated");
+            assertEquals(vg, candidate.fusedFullStep(again, 0.4, v -> { }), 0.0, what + ": repeated");
             assertArrayEquals(got, again, 0.0, what + ": bit-identical when repeated");
         }
     }

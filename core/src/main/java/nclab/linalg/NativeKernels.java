@@ -1,0 +1,130 @@
+package nclab.linalg;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * nclab's own native kernels for the two passes of the full-batch UFM step (source: {@code
+ * core/src/main/c/nclab_kernels.c}, compiled by the core module's build where gcc is found, shipped in the jar as
+ * {@value #RESOURCE}).
+ *
+ * <p>Why: Java has no prefetch instruction. Measured on this project's 2-core machine (docs/linalg.md), a loop that
+ * only loads the rows of H stalls on each miss, so the step cost its multiply-adds plus two reads of H, whether the
+ * products were Java tiles or OpenBLAS. These kernels issue prefetches a few rows (logits) or a block (row step)
+ * ahead and so read H under the arithmetic:
+ * <ul>
+ *   <li>{@link #logits}: Z = H Wᵀ for rows of H, two rows × five classes of W per register tile, and Σ‖h_r‖² in the
+ *       same pass;</li>
+ *   <li>{@link #stepRows}: block by block (≈ 192 KB of H), acc += G_blkᵀ H_blk from the old rows while the next block
+ *       is prefetched, then H_blk ← Π(keep·H_blk + α·G_blk W) in place (Π: clamp at 0 when asked).</li>
+ * </ul>
+ * Both run in a fixed order, so equal inputs give equal bits; they are not bit-identical to the Java or BLAS products
+ * (another summation order).
+ *
+ * <p>Availability: Linux on x86-64, the library in the jar (a build without gcc has none), a processor with AVX2 and
+ * FMA (asked by the library itself), and {@code -Dnclab.nativeKernels} not {@code false}. Otherwise {@link
+ * #available()} is false and the callers keep their Java or BLAS path. Every range is checked here, before the native
+ * call: the C side has no bounds checks.
+ */
+public final class NativeKernels {
+    /** Where the build puts the library inside the classes (and the jar). */
+    static final String RESOURCE = "/native/linux-x86_64/libnclab_kernels.so";
+    /** Doubles of H per block of {@link #stepRows} (BLOCK_DOUBLES in the C source: keep the two equal). */
+    static final int BLOCK_DOUBLES = 24576;
+    private static final boolean AVAILABLE = load();
+
+    private NativeKernels() {
+    }
+
+    /** Whether the native kernels loaded and this processor runs them. */
+    public static boolean available() {
+        return AVAILABLE;
+    }
+
+    /**
+     * z[zOff + r·k + c] = Σ_t h_r[t]·w_c[t] for r &lt; rows, c &lt; k, with h_r = x[hOff + r·d ..] and w_c = x[wOff +
+     * c·d ..]; returns Σ_r ‖h_r‖².
+     */
+    public static double logits(double[] x, int wOff, int hOff, int rows, int k, int d, double[] z, int zOff) {
+        requireLoaded();
+        checkShape(rows, k, d);
+        ArrayRanges.check(x, wOff, (long) k * d);
+        ArrayRanges.check(x, hOff, (long) rows * d);
+        ArrayRanges.check(z, zOff, (long) rows * k);
+        if (z == x) {
+            throw new IllegalArgumentException("the logits must not be written into x");
+        }
+        return logits0(x, wOff, hOff, rows, k, d, z, zOff);
+    }
+
+    /**
+     * acc[accOff + c·d + j] += Σ_r g_r[c]·h_r[j] (old rows), then h_r ← Π(keep·h_r + alpha·Σ_c g_r[c]·w_c) in place,
+     * with g_r = g[gOff + r·k ..], h_r, w_c as in {@link #logits}, and Π the clamp at 0 when {@code clamp}.
+     */
+    public static void stepRows(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
+                                double alpha, double keep, boolean clamp, double[] acc, int accOff) {
+        requireLoaded();
+        checkShape(rows, k, d);
+        ArrayRanges.check(g, gOff, (long) rows * k);
+        ArrayRanges.check(x, wOff, (long) k * d);
+        ArrayRanges.check(x, hOff, (long) rows * d);
+        ArrayRanges.check(acc, accOff, (long) k * d);
+        if (g == x || acc == x || acc == g) {
+            throw new IllegalArgumentException("g, x and acc must be three different arrays");
+        }
+        if (rows > 0 && wOff < hOff + (long) rows * d && hOff < wOff + (long) k * d) {
+            throw new IllegalArgumentException("W [" + wOff + ", " + (wOff + (long) k * d) + ") and H [" + hOff + ", "
+                    + (hOff + (long) rows * d) + ") overlap");
+        }
+        stepRows0(g, gOff, x, wOff, hOff, rows, k, d, alpha, keep, clamp, acc, accOff);
+    }
+
+    private static void requireLoaded() {
+        if (!AVAILABLE) {
+            throw new IllegalStateException("nclab's native kernels are not loaded (see NativeKernels.available())");
+        }
+    }
+
+    private static void checkShape(int rows, int k, int d) {
+        if (rows < 0 || k < 1 || d < 1) {
+            throw new IllegalArgumentException("rows ≥ 0, k ≥ 1 and d ≥ 1 required, got " + rows + ", " + k + ", " + d);
+        }
+    }
+
+    private static boolean load() {
+        if (!Boolean.parseBoolean(System.getProperty("nclab.nativeKernels", "true"))) {
+            return false;
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return false;
+        }
+        try (InputStream in = NativeKernels.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                return false; // built without gcc
+            }
+            Path file = Files.createTempFile("nclab-kernels", ".so");
+            try {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                System.load(file.toAbsolutePath().toString());
+            } finally {
+                Files.deleteIfExists(file); // the loaded mapping stays valid; no file is left behind
+            }
+            return supported();
+        } catch (Throwable unusable) { // no temp directory, a library that does not link: the Java path
+            return false;
+        }
+    }
+
+    private static native boolean supported();
+
+    private static native double logits0(double[] x, int wOff, int hOff, int rows, int k, int d, double[] z,
+                                         int zOff);
+
+    private static native void stepRows0(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
+                                         double alpha, double keep, boolean clamp, double[] acc, int accOff);
+}

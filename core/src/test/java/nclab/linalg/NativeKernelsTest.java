@@ -1,0 +1,246 @@
+package nclab.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link NativeKernels} against Java loops that spell out the C source's order of operations, so the comparison is
+ * bit for bit: logits as four lanes by t mod 4, the lanes added (l0 + l1) + (l2 + l3), then the columns beyond the
+ * last group of four; the row step's ∇W share as one fused chain per entry over the rows of each block, added into
+ * acc block by block; the rows' update as one chain over the classes, then α·s + keep·h fused. Shapes cover every
+ * remainder of the tiles (rows mod 6 and 2, classes mod 5, columns mod 8 and 4) and offsets of every alignment, so
+ * equal bits also show that the results do not depend on where the array lies in memory.
+ */
+class NativeKernelsTest {
+    private static final int[] ROWS = {0, 1, 2, 3, 6, 7, 13, 100};
+    private static final int[] CLASSES = {1, 2, 3, 4, 5, 6, 9, 10, 13};
+    private static final int[] DIMS = {1, 3, 4, 5, 8, 9, 12, 13, 16, 21, 64, 100};
+
+    private static void assumeLoaded() {
+        assumeTrue(NativeKernels.available(), "nclab's native kernels are not built or not supported here");
+    }
+
+    @Test
+    void loadWhereverTheBuildMadeThemAndTheProcessorRunsThem() throws IOException {
+        boolean built = NativeKernels.class.getResource(NativeKernels.RESOURCE) != null;
+        boolean linuxX86 = System.getProperty("os.name").toLowerCase().startsWith("linux")
+                && System.getProperty("os.arch").equals("amd64");
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        String flags = Files.isReadable(cpuinfo) ? Files.readString(cpuinfo) : "";
+        boolean avx2Fma = flags.contains(" avx2") && flags.contains(" fma");
+        boolean enabled = Boolean.parseBoolean(System.getProperty("nclab.nativeKernels", "true"));
+        assertEquals(built && linuxX86 && avx2Fma && enabled, NativeKernels.available(),
+                "built " + built + ", Linux x86-64 " + linuxX86 + ", AVX2+FMA " + avx2Fma + ", enabled " + enabled);
+    }
+
+    @Test
+    void logitsGiveTheSourceOrdersBitsAtEveryShapeAndOffset() {
+        assumeLoaded();
+        Random rnd = new Random(5);
+        for (int rows : ROWS) {
+            for (int k : CLASSES) {
+                for (int d : DIMS) {
+                    int wOff = rnd.nextInt(9);
+                    int hOff = wOff + k * d + rnd.nextInt(9);
+                    double[] x = random(rnd, hOff + rows * d + rnd.nextInt(3));
+                    int zOff = rnd.nextInt(5);
+                    double[] z = new double[zOff + rows * k + 2];
+                    double[] expect = z.clone();
+                    double h2 = NativeKernels.logits(x, wOff, hOff, rows, k, d, z, zOff);
+                    double expectH2 = referenceLogits(x, wOff, hOff, rows, k, d, expect, zOff);
+                    String what = rows + " rows, k = " + k + ", d = " + d + ", offsets " + wOff + ", " + hOff;
+                    assertArrayEquals(expect, z, what);
+                    assertEquals(expectH2, h2, what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void logitsGiveTheSameBitsAtEachOfTheFourAlignmentsOfTheRows() {
+        // d a multiple of 4 and H a multiple of 4 doubles after W: the kernel loads aligned chunks and rotates the
+        // lanes back; four consecutive offsets put the rows at each of the four positions past a 32-byte boundary,
+        // wherever the JVM placed the array
+        assumeLoaded();
+        Random rnd = new Random(8);
+        for (int d : new int[] {4, 8, 12, 64, 512}) {
+            for (int k : new int[] {1, 3, 5, 10}) {
+                for (int rows : new int[] {1, 2, 5}) {
+                    double[] x = random(rnd, 3 + (k + rows) * d + 4);
+                    for (int shift = 0; shift < 4; shift++) {
+                        int hOff = shift + k * d + 4 * (shift & 1);
+                        double[] z = new double[rows * k];
+                        double[] expect = new double[rows * k];
+                        double h2 = NativeKernels.logits(x, shift, hOff, rows, k, d, z, 0);
+                        double expectH2 = referenceLogits(x, shift, hOff, rows, k, d, expect, 0);
+                        String what = rows + " rows, k = " + k + ", d = " + d + ", shift " + shift;
+                        assertArrayEquals(expect, z, what);
+                        assertEquals(expectH2, h2, what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowStepGivesTheSourceOrdersBitsAtEveryShapeAndOffset() {
+        assumeLoaded();
+        Random rnd = new Random(6);
+        for (int rows : ROWS) {
+            for (int k : CLASSES) {
+                for (int d : DIMS) {
+                    for (boolean clamp : new boolean[] {false, true}) {
+                        int wOff = rnd.nextInt(9);
+                        int hOff = wOff + k * d + rnd.nextInt(9);
+                        double[] x = random(rnd, hOff + rows * d + 1);
+                        int gOff = rnd.nextInt(4);
+                        double[] g = random(rnd, gOff + rows * k);
+                        int accOff = rnd.nextInt(4);
+                        double[] acc = random(rnd, accOff + k * d);
+                        double[] expectX = x.clone();
+                        double[] expectAcc = acc.clone();
+                        NativeKernels.stepRows(g, gOff, x, wOff, hOff, rows, k, d, -0.3, 0.99, clamp, acc, accOff);
+                        referenceStep(g, gOff, expectX, wOff, hOff, rows, k, d, -0.3, 0.99, clamp, expectAcc, accOff);
+                        String what = rows + " rows, k = " + k + ", d = " + d + ", clamp " + clamp + ", offsets "
+                                + wOff + ", " + hOff;
+                        assertArrayEquals(expectAcc, acc, what);
+                        assertArrayEquals(expectX, x, what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowStepOverSeveralBlocksAddsEachBlocksShareInOrder() {
+        assumeLoaded();
+        Random rnd = new Random(7);
+        int k = 10;
+        for (int d : new int[] {512, 515}) { // 48 rows per block at d = 512: 130 rows are three blocks
+            int rows = 130;
+            double[] x = random(rnd, 3 + (k + rows) * d);
+            double[] g = random(rnd, rows * k);
+            double[] acc = new double[k * d];
+            double[] expectX = x.clone();
+            double[] expectAcc = acc.clone();
+            NativeKernels.stepRows(g, 0, x, 3, 3 + k * d, rows, k, d, -0.1, 1.0, false, acc, 0);
+            referenceStep(g, 0, expectX, 3, 3 + k * d, rows, k, d, -0.1, 1.0, false, expectAcc, 0);
+            assertArrayEquals(expectAcc, acc, "d = " + d);
+            assertArrayEquals(expectX, x, "d = " + d);
+        }
+    }
+
+    @Test
+    void rangesAndAliasingAreCheckedBeforeTheNativeCall() {
+        assumeLoaded();
+        double[] x = new double[2 * 8 + 3 * 8];
+        double[] g = new double[3 * 2];
+        double[] acc = new double[2 * 8];
+        double[] z = new double[6];
+        assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.logits(x, 0, 16, 4, 2, 8, z, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.logits(x, 0, 16, 3, 2, 8, z, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.logits(x, -1, 16, 3, 2, 8, z, 0));
+        assertThrows(IllegalArgumentException.class, () -> NativeKernels.logits(x, 0, 16, 3, 2, 8, x, 0));
+        assertThrows(IllegalArgumentException.class, () -> NativeKernels.logits(x, 0, 16, 3, 0, 8, z, 0));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> NativeKernels.stepRows(g, 1, x, 0, 16, 3, 2, 8, -1, 1, false, acc, 0));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> NativeKernels.stepRows(g, 0, x, 0, 16, 3, 2, 8, -1, 1, false, acc, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.stepRows(g, 0, x, 0, 8, 3, 2, 8, -1, 1, false, acc, 0)); // W and H overlap
+        double[] both = new double[2 * 8];
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.stepRows(both, 0, x, 0, 16, 3, 2, 8, -1, 1, false, both, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.stepRows(x, 0, x, 0, 16, 3, 2, 8, -1, 1, false, acc, 0));
+    }
+
+    @Test
+    void withoutTheKernelsTheCallsSayWhy() {
+        assumeTrue(!NativeKernels.available(), "the kernels are loaded here");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> NativeKernels.logits(new double[8], 0, 4, 1, 1, 4, new double[1], 0));
+        assertTrue(e.getMessage().contains("not loaded"));
+    }
+
+    /** The C source's logits: lanes by t mod 4 over the groups of four, (l0 + l1) + (l2 + l3), then the rest. */
+    private static double referenceLogits(double[] x, int wOff, int hOff, int rows, int k, int d, double[] z,
+                                          int zOff) {
+        double even = 0;
+        double odd = 0;
+        for (int r = 0; r < rows; r++) {
+            int h = hOff + r * d;
+            for (int c = 0; c < k; c++) {
+                z[zOff + r * k + c] = laneDot(x, h, x, wOff + c * d, d);
+            }
+            double n = laneDot(x, h, x, h, d);
+            boolean secondOfPair = (r & 1) == 1;
+            if (secondOfPair) {
+                odd += n;
+            } else {
+                even += n;
+            }
+        }
+        return even + odd;
+    }
+
+    private static double laneDot(double[] a, int ai, double[] b, int bi, int d) {
+        double[] lane = new double[4];
+        int full = d & ~3;
+        for (int t = 0; t < full; t++) {
+            lane[t & 3] = Math.fma(a[ai + t], b[bi + t], lane[t & 3]);
+        }
+        double v = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+        for (int t = full; t < d; t++) {
+            v = Math.fma(a[ai + t], b[bi + t], v);
+        }
+        return v;
+    }
+
+    /** The C source's row step: per block, each ∇W entry one chain over the block's rows; then the rows stepped. */
+    private static void referenceStep(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
+                                      double alpha, double keep, boolean clamp, double[] acc, int accOff) {
+        int block = Math.max(1, NativeKernels.BLOCK_DOUBLES / d);
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int n = Math.min(block, rows - r0);
+            for (int c = 0; c < k; c++) {
+                for (int j = 0; j < d; j++) {
+                    double s = 0;
+                    for (int r = r0; r < r0 + n; r++) {
+                        s = Math.fma(g[gOff + r * k + c], x[hOff + r * d + j], s);
+                    }
+                    acc[accOff + c * d + j] += s;
+                }
+            }
+            for (int r = r0; r < r0 + n; r++) {
+                for (int j = 0; j < d; j++) {
+                    double s = 0;
+                    for (int c = 0; c < k; c++) {
+                        s = Math.fma(g[gOff + r * k + c], x[wOff + c * d + j], s);
+                    }
+                    int at = hOff + r * d + j;
+                    double y = Math.fma(alpha, s, keep * x[at]);
+                    x[at] = clamp && y < 0 ? 0 : y;
+                }
+            }
+        }
+    }
+
+    private static double[] random(Random rnd, int len) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+}
