@@ -18,8 +18,10 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #logits}: Z = H Wᵀ for rows of H, two rows × five classes of W per register tile, and Σ‖h_r‖² in the
  *       same pass;</li>
- *   <li>{@link #stepRows}: block by block (≈ 192 KB of H), acc += G_blkᵀ H_blk from the old rows while the next block
- *       is prefetched, then H_blk ← Π(keep·H_blk + α·G_blk W) in place (Π: clamp at 0 when asked).</li>
+ *   <li>{@link #stepRows}: block by block (≈ 192 KB of H) from the last one, acc += G_blkᵀ H_blk from the old rows
+ *       while the block before is prefetched, then H_blk ← Π(keep·H_blk + α·G_blk W) in place (Π: clamp at 0 when
+ *       asked). From the last block, because a logits pass over the same rows ends there and leaves those blocks
+ *       in cache.</li>
  * </ul>
  * Both run in a fixed order, so equal inputs give equal bits; they are not bit-identical to the Java or BLAS products
  * (another summation order).
@@ -61,7 +63,8 @@ public final class NativeKernels {
     }
 
     /**
-     * acc[accOff + c·d + j] += Σ_r g_r[c]·h_r[j] (old rows), then h_r ← Π(keep·h_r + alpha·Σ_c g_r[c]·w_c) in place,
+     * acc[accOff + c·d + j] += Σ_r g_r[c]·h_r[j] (old rows; the blocks' shares added from the last block to the first),
+     * then h_r ← Π(keep·h_r + alpha·Σ_c g_r[c]·w_c) in place,
      * with g_r = g[gOff + r·k ..], h_r, w_c as in {@link #logits}, and Π the clamp at 0 when {@code clamp}.
      */
     public static void stepRows(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  * {@link NativeKernels} against Java loops that spell out the C source's order of operations, so the comparison is
  * bit for bit: logits as four lanes by t mod 4, the lanes added (l0 + l1) + (l2 + l3), then the columns beyond the
  * last group of four; the row step's ∇W share as one fused chain per entry over the rows of each block, added into
- * acc block by block; the rows' update as one chain over the classes, then α·s + keep·h fused. Shapes cover every
- * remainder of the tiles (rows mod 6 and 2, classes mod 5, columns mod 8 and 4) and offsets of every alignment, so
- * equal bits also show that the results do not depend on where the array lies in memory.
+ * acc block by block from the last block to the first; the rows' update as one chain over the classes, then
+ * α·s + keep·h fused. Shapes cover every remainder of the tiles (rows mod 6 and 2, classes mod 5, columns mod 8 and 4)
+ * and offsets of every alignment, so equal bits also show that the results do not depend on where the array lies.
  */
 class NativeKernelsTest {
     private static final int[] ROWS = {0, 1, 2, 3, 6, 7, 13, 100};
@@ -122,7 +122,7 @@ class NativeKernelsTest {
     }
 
     @Test
-    void rowStepOverSeveralBlocksAddsEachBlocksShareInOrder() {
+    void rowStepOverSeveralBlocksAddsEachBlocksShareFromTheLastBlock() {
         assumeLoaded();
         Random rnd = new Random(7);
         int k = 10;
@@ -207,11 +207,15 @@ class NativeKernelsTest {
         return v;
     }
 
-    /** The C source's row step: per block, each ∇W entry one chain over the block's rows; then the rows stepped. */
+    /**
+     * The C source's row step, block by block from the last: each ∇W entry one chain over the block's rows, added
+     * into acc; then the block's rows stepped.
+     */
     private static void referenceStep(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
                                       double alpha, double keep, boolean clamp, double[] acc, int accOff) {
         int block = Math.max(1, NativeKernels.BLOCK_DOUBLES / d);
-        for (int r0 = 0; r0 < rows; r0 += block) {
+        for (int b = (rows + block - 1) / block - 1; b >= 0; b--) { // the last block first
+            int r0 = b * block;
             int n = Math.min(block, rows - r0);
             for (int c = 0; c < k; c++) {
                 for (int j = 0; j < d; j++) {
