@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The facts {@code provenance.json} records about where and how a run was made: seed, nclab version (jar
  * manifest, else {@code development}), Java version and vendor, OS, host name, available cores, maximum
- * heap, the git commit of the working directory ({@code git rev-parse HEAD}, else {@code unknown}) and the
+ * heap, which solver kernels run (Java vector or scalar, nclab's native kernels, a native BLAS: each gives other last
+ * bits), the git commit of the working directory ({@code git rev-parse HEAD}, else {@code unknown}) and the
  * start time (ISO-8601 UTC). A resumed run appends an entry to {@code resumes}.
  */
 public final class Provenance {
@@ -38,6 +39,8 @@ public final class Provenance {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
         m.put("solver_kernels", nclab.linalg.RowKernels.best().name());
+        m.put("native_kernels", nclab.linalg.NativeKernels.available());
+        m.put("native_blas", nativeBlas());
         m.put("git_commit", gitCommit());
         m.put("start_time", Instant.now().toString());
         return m;
@@ -52,7 +55,15 @@ public final class Provenance {
         m.put("git_commit", gitCommit());
         m.put("java_version", System.getProperty("java.version"));
         m.put("solver_kernels", nclab.linalg.RowKernels.best().name());
+        m.put("native_kernels", nclab.linalg.NativeKernels.available());
+        m.put("native_blas", nativeBlas());
         return m;
+    }
+
+    /** Whether the products run on a native BLAS (waits for its loader, ≈ 0.1 s in a cold JVM). */
+    static boolean nativeBlas() {
+        nclab.linalg.NativeBlas.startLoading();
+        return nclab.linalg.BlockProducts.best().isNative();
     }
 
     /** nclab version from the jar manifest, or {@code development}. */

@@ -10,9 +10,12 @@
  *       given); readable as a config again.</li>
  *   <li>{@code provenance.json}: seed, model, nclab_version, java_version, java_vendor, java_vm, os, host,
  *       cores, max_heap_bytes, solver_kernels ({@code vector} or {@code scalar}: {@link
- *       nclab.linalg.RowKernels}, whose results differ in the last bits), git_commit ({@code git rev-parse HEAD} or
- *       "unknown"), start_time (UTC); {@code resumes}: one entry (time, from_step, host, git_commit, java_version,
- *       solver_kernels) per resumption.</li>
+ *       nclab.linalg.RowKernels}, whose results differ in the last bits), native_kernels and native_blas (whether
+ *       {@link nclab.linalg.NativeKernels} and a native BLAS were loaded: large full-batch steps run on them, with
+ *       other last bits),
+ *       git_commit ({@code git rev-parse HEAD} or "unknown"), start_time (UTC); {@code resumes}: one entry (time,
+ *       from_step, host, git_commit, java_version, solver_kernels, native_kernels, native_blas) per
+ *       resumption.</li>
  *   <li>{@code metrics.csv}: one row per step of the {@link nclab.experiment.LogSchedule} (step 0 and the
  *       last step included); columns {@code step, epoch, loss, accuracy, min_margin}, every numeric
  *       {@link nclab.metrics.CollapseMetrics} key (arrays as {@code key_0, key_1, ...}), then

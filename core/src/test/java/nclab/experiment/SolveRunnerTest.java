@@ -32,9 +32,11 @@ class SolveRunnerTest extends SolveRunFixture {
 
         assertEquals(config(""), SolveConfig.read(dir.resolve("config.yaml")));
         Map<String, Object> prov = Json.read(dir.resolve("provenance.json"));
-        for (String key : List.of("seed", "nclab_version", "java_version", "os", "host", "cores", "git_commit", "start_time")) {
+        for (String key : List.of("seed", "nclab_version", "java_version", "os", "host", "cores", "solver_kernels",
+                "native_kernels", "native_blas", "git_commit", "start_time")) {
             assertTrue(prov.containsKey(key), key);
         }
+        assertEquals(nclab.linalg.NativeKernels.available(), prov.get("native_kernels"));
         assertEquals(7, ((Number) prov.get("seed")).intValue());
 
         List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
