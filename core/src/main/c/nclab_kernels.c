@@ -283,52 +283,98 @@ INLINE SIMD const double *gradTile(int CW, int V, const double *g, int k, int c0
     return pf;
 }
 
-INLINE SIMD const double *gradColumns(int V, const double *g, int k, const double *h, long rows, int d, int j,
+/* gradTile for two columns (128-bit vectors): the same chains, for the columns left beside the 64-byte cuts. */
+INLINE SIMD const double *gradTile2(int CW, const double *g, int k, int c0, const double *h, long rows, int d, int j,
+                                    double *acc, const double *pf, const double *pfEnd) {
+    __m128d a[5];
+    for (int c = 0; c < CW; c++) {
+        a[c] = _mm_setzero_pd();
+    }
+    for (long r = 0; r < rows; r++) {
+        if (pf < pfEnd) {
+            _mm_prefetch((const char *) pf, _MM_HINT_T0);
+            pf += 8;
+        }
+        __m128d x0 = _mm_loadu_pd(h + r * d + j);
+        for (int c = 0; c < CW; c++) {
+            a[c] = _mm_fmadd_pd(_mm_set1_pd(g[r * k + c0 + c]), x0, a[c]);
+        }
+    }
+    for (int c = 0; c < CW; c++) {
+        double *o = acc + (long) (c0 + c) * d + j;
+        _mm_storeu_pd(o, _mm_add_pd(_mm_loadu_pd(o), a[c]));
+    }
+    return pf;
+}
+
+/* gradTile for one column: CW independent scalar chains (one chain at a time would wait on each fma's latency). */
+INLINE SIMD const double *gradTile1(int CW, const double *g, int k, int c0, const double *h, long rows, int d, int j,
+                                    double *acc, const double *pf, const double *pfEnd) {
+    double a[5] = {0, 0, 0, 0, 0};
+    for (long r = 0; r < rows; r++) {
+        if (pf < pfEnd) {
+            _mm_prefetch((const char *) pf, _MM_HINT_T0);
+            pf += 8;
+        }
+        double x = h[r * d + j];
+        for (int c = 0; c < CW; c++) {
+            a[c] = fma(g[r * k + c0 + c], x, a[c]);
+        }
+    }
+    for (int c = 0; c < CW; c++) {
+        acc[(long) (c0 + c) * d + j] += a[c];
+    }
+    return pf;
+}
+
+/* The tile of CW classes over VK (8, 4, 2 or 1) columns from j. */
+INLINE SIMD const double *gradTileOf(int CW, int VK, const double *g, int k, int c0, const double *h, long rows,
+                                     int d, int j, double *acc, const double *pf, const double *pfEnd) {
+    switch (VK) {
+        case 8: return gradTile(CW, 2, g, k, c0, h, rows, d, j, acc, pf, pfEnd);
+        case 4: return gradTile(CW, 1, g, k, c0, h, rows, d, j, acc, pf, pfEnd);
+        case 2: return gradTile2(CW, g, k, c0, h, rows, d, j, acc, pf, pfEnd);
+        default: return gradTile1(CW, g, k, c0, h, rows, d, j, acc, pf, pfEnd);
+    }
+}
+
+/* All k classes, five at a time, over VK columns from j. */
+INLINE SIMD const double *gradColumns(int VK, const double *g, int k, const double *h, long rows, int d, int j,
                                       double *acc, const double *pf, const double *pfEnd) {
     for (int c = 0; c < k;) {
-        int left = k - c;
-        if (left >= 5) {
-            pf = gradTile(5, V, g, k, c, h, rows, d, j, acc, pf, pfEnd);
-            c += 5;
-        } else if (left == 4) {
-            pf = gradTile(4, V, g, k, c, h, rows, d, j, acc, pf, pfEnd);
-            c += 4;
-        } else if (left == 3) {
-            pf = gradTile(3, V, g, k, c, h, rows, d, j, acc, pf, pfEnd);
-            c += 3;
-        } else if (left == 2) {
-            pf = gradTile(2, V, g, k, c, h, rows, d, j, acc, pf, pfEnd);
-            c += 2;
-        } else {
-            pf = gradTile(1, V, g, k, c, h, rows, d, j, acc, pf, pfEnd);
-            c += 1;
+        int cw = k - c >= 5 ? 5 : k - c;
+        switch (cw) {
+            case 5: pf = gradTileOf(5, VK, g, k, c, h, rows, d, j, acc, pf, pfEnd); break;
+            case 4: pf = gradTileOf(4, VK, g, k, c, h, rows, d, j, acc, pf, pfEnd); break;
+            case 3: pf = gradTileOf(3, VK, g, k, c, h, rows, d, j, acc, pf, pfEnd); break;
+            case 2: pf = gradTileOf(2, VK, g, k, c, h, rows, d, j, acc, pf, pfEnd); break;
+            default: pf = gradTileOf(1, VK, g, k, c, h, rows, d, j, acc, pf, pfEnd); break;
         }
+        c += cw;
     }
     return pf;
 }
 
 /*
- * Columns [ja, jb) of acc += G^T H: eight at a time, then four, then one by one. Each entry is the same chain
- * (fused multiply-adds over the rows in order from 0, then one add into acc) whichever way the columns are cut.
+ * Columns [ja, jb) of acc += G^T H: eight at a time, then four, two, one. Each entry is the same chain (fused
+ * multiply-adds over the rows in order from 0, then one add into acc) whichever way the columns are cut.
  */
 static SIMD const double *gradRange(const double *g, int k, const double *h, long rows, int d, int ja, int jb,
                                     double *acc, const double *pf, const double *pfEnd) {
     int j = ja;
     for (; j + 8 <= jb; j += 8) {
-        pf = gradColumns(2, g, k, h, rows, d, j, acc, pf, pfEnd);
+        pf = gradColumns(8, g, k, h, rows, d, j, acc, pf, pfEnd);
     }
     if (j + 4 <= jb) {
-        pf = gradColumns(1, g, k, h, rows, d, j, acc, pf, pfEnd);
+        pf = gradColumns(4, g, k, h, rows, d, j, acc, pf, pfEnd);
         j += 4;
     }
-    for (; j < jb; j++) {
-        for (int c = 0; c < k; c++) {
-            double s = 0;
-            for (long r = 0; r < rows; r++) {
-                s = fma(g[r * k + c], h[r * d + j], s);
-            }
-            acc[(long) c * d + j] += s;
-        }
+    if (j + 2 <= jb) {
+        pf = gradColumns(2, g, k, h, rows, d, j, acc, pf, pfEnd);
+        j += 2;
+    }
+    if (j < jb) {
+        pf = gradColumns(1, g, k, h, rows, d, j, acc, pf, pfEnd);
     }
     return pf;
 }
@@ -378,14 +424,58 @@ INLINE SIMD void stepTile(int R, int V, const double *g, int k, double *h, int d
         for (int v = 0; v < V; v++) {
             double *o = h + (long) r * d + j + 4 * v;
             __m256d y = _mm256_fmadd_pd(al, s[r][v], _mm256_mul_pd(kp, _mm256_loadu_pd(o)));
-            _mm256_storeu_pd(o, clamp ? _mm256_max_pd(y, zero) : y);
+            if (clamp) { /* y < 0 ? 0 : y, as the Java projection (max would also turn -0 and NaN into +0) */
+                y = _mm256_blendv_pd(y, zero, _mm256_cmp_pd(y, zero, _CMP_LT_OQ));
+            }
+            _mm256_storeu_pd(o, y);
         }
     }
 }
 
+/* stepTile for two columns (128-bit vectors). */
+INLINE SIMD void stepTile2(int R, const double *g, int k, double *h, int d, int j, const double *w, double alpha,
+                           double keep, int clamp) {
+    __m128d s[6];
+    for (int r = 0; r < R; r++) {
+        s[r] = _mm_setzero_pd();
+    }
+    for (int c = 0; c < k; c++) {
+        __m128d w0 = _mm_loadu_pd(w + (long) c * d + j);
+        for (int r = 0; r < R; r++) {
+            s[r] = _mm_fmadd_pd(_mm_set1_pd(g[(long) r * k + c]), w0, s[r]);
+        }
+    }
+    __m128d kp = _mm_set1_pd(keep), al = _mm_set1_pd(alpha), zero = _mm_setzero_pd();
+    for (int r = 0; r < R; r++) {
+        double *o = h + (long) r * d + j;
+        __m128d y = _mm_fmadd_pd(al, s[r], _mm_mul_pd(kp, _mm_loadu_pd(o)));
+        if (clamp) {
+            y = _mm_blendv_pd(y, zero, _mm_cmp_pd(y, zero, _CMP_LT_OQ));
+        }
+        _mm_storeu_pd(o, y);
+    }
+}
+
+/* stepTile for one column: R independent scalar chains. */
+INLINE SIMD void stepTile1(int R, const double *g, int k, double *h, int d, int j, const double *w, double alpha,
+                           double keep, int clamp) {
+    double s[6] = {0, 0, 0, 0, 0, 0};
+    for (int c = 0; c < k; c++) {
+        double wc = w[(long) c * d + j];
+        for (int r = 0; r < R; r++) {
+            s[r] = fma(g[(long) r * k + c], wc, s[r]);
+        }
+    }
+    for (int r = 0; r < R; r++) {
+        double *o = h + (long) r * d + j;
+        double y = fma(alpha, s[r], keep * *o);
+        *o = clamp && y < 0 ? 0 : y;
+    }
+}
+
 /*
- * Columns [ja, jb) of R rows' step: eight at a time, then four, then one by one; each entry is the same chain
- * (fused multiply-adds over the classes in order from 0, then alpha*s + keep*h fused) whichever way they are cut.
+ * Columns [ja, jb) of R rows' step: eight at a time, then four, two, one; each entry is the same chain (fused
+ * multiply-adds over the classes in order from 0, then alpha*s + keep*h fused) whichever way they are cut.
  */
 INLINE SIMD void stepRange(int R, const double *g, int k, double *h, int d, int ja, int jb, const double *w,
                            double alpha, double keep, int clamp) {
@@ -397,15 +487,12 @@ INLINE SIMD void stepRange(int R, const double *g, int k, double *h, int d, int 
         stepTile(R, 1, g, k, h, d, j, w, alpha, keep, clamp);
         j += 4;
     }
-    for (; j < jb; j++) {
-        for (int r = 0; r < R; r++) {
-            double s = 0;
-            for (int c = 0; c < k; c++) {
-                s = fma(g[(long) r * k + c], w[(long) c * d + j], s);
-            }
-            double y = fma(alpha, s, keep * h[(long) r * d + j]);
-            h[(long) r * d + j] = clamp && y < 0 ? 0 : y;
-        }
+    if (j + 2 <= jb) {
+        stepTile2(R, g, k, h, d, j, w, alpha, keep, clamp);
+        j += 2;
+    }
+    if (j < jb) {
+        stepTile1(R, g, k, h, d, j, w, alpha, keep, clamp);
     }
 }
 

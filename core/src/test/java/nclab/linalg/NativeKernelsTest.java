@@ -141,6 +141,34 @@ class NativeKernelsTest {
     }
 
     @Test
+    void theClampIsTheJavaProjectionAlsoForMinusZeroAndNaN() {
+        // y < 0 ? 0 : y keeps −0 and NaN (a max instruction would return +0 for both): row 1 has zero coefficients
+        // and −0 features, so every column of it steps to −0; one feature of row 2 is NaN
+        assumeLoaded();
+        int k = 3;
+        for (int d : new int[] {13, 21}) { // the 8-, 4-, 2- and 1-column tiles
+            for (int wOff = 0; wOff < 4; wOff++) {
+                int rows = 7;
+                int hOff = wOff + k * d;
+                Random rnd = new Random(d + wOff);
+                double[] x = random(rnd, hOff + rows * d);
+                double[] g = random(rnd, rows * k);
+                java.util.Arrays.fill(g, k, 2 * k, 0.0);
+                java.util.Arrays.fill(x, hOff + d, hOff + 2 * d, -0.0);
+                x[hOff + 2 * d + 5] = Double.NaN;
+                double[] acc = new double[k * d];
+                double[] expectX = x.clone();
+                double[] expectAcc = acc.clone();
+                NativeKernels.stepRows(g, 0, x, wOff, hOff, rows, k, d, -0.3, 0.99, true, acc, 0);
+                referenceStep(g, 0, expectX, wOff, hOff, rows, k, d, -0.3, 0.99, true, expectAcc, 0);
+                assertArrayEquals(expectX, x, "d = " + d + ", offset " + wOff);
+                assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(x[hOff + d + d - 1]));
+                assertTrue(Double.isNaN(x[hOff + 2 * d + 5]));
+            }
+        }
+    }
+
+    @Test
     void rangesAndAliasingAreCheckedBeforeTheNativeCall() {
         assumeLoaded();
         double[] x = new double[2 * 8 + 3 * 8];
