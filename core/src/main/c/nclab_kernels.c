@@ -16,6 +16,7 @@
 #include <jni.h>
 #include <immintrin.h>
 #include <math.h>
+#include <stdint.h>
 
 #define SIMD __attribute__((target("avx2,fma")))
 #define INLINE static inline __attribute__((always_inline))
@@ -30,6 +31,22 @@ JNIEXPORT jboolean JNICALL Java_nclab_linalg_NativeKernels_supported(JNIEnv *env
     (void) cls;
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? JNI_TRUE : JNI_FALSE;
+}
+
+/*
+ * Whether GetPrimitiveArrayCritical gives this JVM's array itself rather than a copy. The two halves of a step write
+ * disjoint rows of the same array from two threads at once: with copies, each copy written back would undo the other
+ * half's rows. HotSpot's collectors give the array itself; a JVM that copies does not get the kernels.
+ */
+JNIEXPORT jboolean JNICALL Java_nclab_linalg_NativeKernels_criticalIsDirect(JNIEnv *env, jclass cls, jdoubleArray a) {
+    (void) cls;
+    jboolean copy = JNI_TRUE;
+    void *p = (*env)->GetPrimitiveArrayCritical(env, a, &copy);
+    if (p == 0) {
+        return JNI_FALSE;
+    }
+    (*env)->ReleasePrimitiveArrayCritical(env, a, p, JNI_ABORT);
+    return copy ? JNI_FALSE : JNI_TRUE;
 }
 
 INLINE SIMD double hsum(__m256d v) {
@@ -231,8 +248,8 @@ static SIMD double logits(const double *h, long rows, int d, const double *w, in
     const double *end = h + rows * d;
     double h2[2] = {0, 0};
     /* dotsAligned where every row of H and W lies a doubles past a 32-byte boundary (the same a for all) */
-    int a = (int) (((unsigned long) h >> 3) & 3);
-    if (d % 4 != 0 || a != (int) (((unsigned long) w >> 3) & 3) || ((unsigned long) h & 7) != 0) {
+    int a = (int) (((uintptr_t) h >> 3) & 3);
+    if (d % 4 != 0 || a != (int) (((uintptr_t) w >> 3) & 3) || ((uintptr_t) h & 7) != 0) {
         a = 0;
     }
     long i = 0;
@@ -385,7 +402,7 @@ static SIMD const double *gradRange(const double *g, int k, const double *h, lon
  * The cut changes no bits (see gradRange and stepRange), so the results do not depend on where the array lies.
  */
 static int columnsToLine(const double *h, int d) {
-    int head = (int) ((8 - (((unsigned long) h >> 3) & 7)) & 7);
+    int head = (int) ((8 - (((uintptr_t) h >> 3) & 7)) & 7);
     return head < d ? head : d;
 }
 

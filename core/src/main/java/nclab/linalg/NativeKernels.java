@@ -27,7 +27,8 @@ import java.util.Locale;
  * (another summation order).
  *
  * <p>Availability: Linux on x86-64, the library in the jar (a build without gcc has none), a processor with AVX2 and
- * FMA (asked by the library itself), and {@code -Dnclab.nativeKernels} not {@code false}. Otherwise {@link
+ * FMA (asked by the library itself), a JVM that hands native code its arrays rather than copies (HotSpot does; two
+ * threads write disjoint rows of one array at once), and {@code -Dnclab.nativeKernels} not {@code false}. Otherwise {@link
  * #available()} is false and the callers keep their Java or BLAS path. Every range is checked here, before the native
  * call: the C side has no bounds checks.
  */
@@ -117,13 +118,16 @@ public final class NativeKernels {
             } finally {
                 Files.deleteIfExists(file); // the loaded mapping stays valid; no file is left behind
             }
-            return supported();
+            return supported() && criticalIsDirect(new double[1 << 16]);
         } catch (Throwable unusable) { // no temp directory, a library that does not link: the Java path
             return false;
         }
     }
 
     private static native boolean supported();
+
+    /** Whether the JVM hands the kernels its arrays rather than copies (the two halves write one array at once). */
+    private static native boolean criticalIsDirect(double[] probe);
 
     private static native double logits0(double[] x, int wOff, int hOff, int rows, int k, int d, double[] z,
                                          int zOff);
