@@ -28,9 +28,9 @@ import java.util.Locale;
  *
  * <p>Availability: Linux on x86-64, the library in the jar (a build without gcc has none), a processor with AVX2 and
  * FMA (asked by the library itself), a JVM that hands native code its arrays rather than copies (HotSpot does; two
- * threads write disjoint rows of one array at once), and {@code -Dnclab.nativeKernels} not {@code false}. Otherwise {@link
- * #available()} is false and the callers keep their Java or BLAS path. Every range is checked here, before the native
- * call: the C side has no bounds checks.
+ * threads write disjoint rows of one array at once), and {@code -Dnclab.nativeKernels} not {@code false}. Otherwise
+ * {@link #available()} is false and the callers keep their Java or BLAS path. Every range is checked here, before the
+ * native call: the C side has no bounds checks.
  */
 public final class NativeKernels {
     /** Where the build puts the library inside the classes (and the jar). */
@@ -64,9 +64,9 @@ public final class NativeKernels {
     }
 
     /**
-     * acc[accOff + c·d + j] += Σ_r g_r[c]·h_r[j] (old rows; the blocks' shares added from the last block to the first),
-     * then h_r ← Π(keep·h_r + alpha·Σ_c g_r[c]·w_c) in place,
-     * with g_r = g[gOff + r·k ..], h_r, w_c as in {@link #logits}, and Π the clamp at 0 when {@code clamp}.
+     * acc[accOff + c·d + j] += Σ_r g_r[c]·h_r[j] (old rows; the blocks' shares added from the last block to the
+     * first), then h_r ← Π(keep·h_r + alpha·Σ_c g_r[c]·w_c) in place, with g_r = g[gOff + r·k ..], h_r and w_c as in
+     * {@link #logits}, and Π(y) = (y &lt; 0 ? 0 : y) when {@code clamp}, else y.
      */
     public static void stepRows(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
                                 double alpha, double keep, boolean clamp, double[] acc, int accOff) {

@@ -494,11 +494,12 @@ final class UfmSgdKernel {
      * H once; max|h| ≤ ‖H‖_F enters the bound); after {@code valueCheck} and the bound, phase 2 reads H once more and,
      * block by block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step
      * (from the old W); W and b are stepped last. With {@code nativeStep} both passes run on {@link NativeKernels}
-     * (logits and Σ‖h‖² natively, the softmax here; then the ∇W share and the rows' step natively, each half of the rows
-     * in one call that prefetches H ahead of its arithmetic). For K = 4 without products, {@link FourClassKernels} do both
-     * phases, the softmax giving the step's coefficients −η∇_z f directly and the step running column by column,
-     * both phases in two halves of the rows (split {@link #fourSplit}) when N·d ≥ {@value #TWO_THREAD_WORK}.
-     * Same mathematics as {@link #fullValueAndGradient} plus the update, in another operation order.
+     * (logits and Σ‖h‖² natively, the softmax here; then the ∇W share and the rows' step natively, each half of the
+     * rows in one call that prefetches H ahead of its arithmetic). For K = 4 without products, {@link
+     * FourClassKernels} do both phases, the softmax giving the step's coefficients −η∇_z f directly and the step
+     * running column by column, both phases in two halves of the rows (split {@link #fourSplit}) when N·d ≥ {@value
+     * #TWO_THREAD_WORK}. Same mathematics as {@link #fullValueAndGradient} plus the update, in another operation
+     * order.
      */
     double fusedFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck) {
         if (g.length < n * k) {
