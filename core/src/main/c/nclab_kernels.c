@@ -213,31 +213,30 @@ INLINE SIMD void dotsAligned(int R, int CW, const double *h, int d, const double
     }
 }
 
+/* dots, or dotsAligned where the rows lie a = 1..3 doubles past a 32-byte boundary: the same bits either way. */
+INLINE SIMD void dotsAt(int R, int CW, int a, const double *h, int d, const double *w, double *z, int k,
+                        const double *pf, const double *pfEnd, double *h2) {
+    if (a == 0) {
+        dots(R, CW, h, d, w, z, k, pf, pfEnd, h2);
+    } else {
+        dotsAligned(R, CW, h, d, w, z, k, a, pf, pfEnd, h2);
+    }
+}
+
 /* The logits of R rows (1 or 2) against all k rows of W, classes five at a time; h2 gathered on the first tile. */
 INLINE SIMD void rowLogits(int R, const double *h, int d, const double *w, int k, double *z, int a, const double *pf,
                            const double *pfEnd, double *h2) {
     for (int c = 0; c < k;) {
-        int left = k - c;
-        int cw = left >= 5 ? 5 : left;
+        int cw = k - c >= 5 ? 5 : k - c;
         const double *wc = w + (long) c * d;
         const double *p = c == 0 ? pf : 0;
         double *n = c == 0 ? h2 : 0;
-        if (a == 0) {
-            switch (cw) {
-                case 5: dots(R, 5, h, d, wc, z + c, k, p, pfEnd, n); break;
-                case 4: dots(R, 4, h, d, wc, z + c, k, p, pfEnd, n); break;
-                case 3: dots(R, 3, h, d, wc, z + c, k, p, pfEnd, n); break;
-                case 2: dots(R, 2, h, d, wc, z + c, k, p, pfEnd, n); break;
-                default: dots(R, 1, h, d, wc, z + c, k, p, pfEnd, n); break;
-            }
-        } else {
-            switch (cw) {
-                case 5: dotsAligned(R, 5, h, d, wc, z + c, k, a, p, pfEnd, n); break;
-                case 4: dotsAligned(R, 4, h, d, wc, z + c, k, a, p, pfEnd, n); break;
-                case 3: dotsAligned(R, 3, h, d, wc, z + c, k, a, p, pfEnd, n); break;
-                case 2: dotsAligned(R, 2, h, d, wc, z + c, k, a, p, pfEnd, n); break;
-                default: dotsAligned(R, 1, h, d, wc, z + c, k, a, p, pfEnd, n); break;
-            }
+        switch (cw) {
+            case 5: dotsAt(R, 5, a, h, d, wc, z + c, k, p, pfEnd, n); break;
+            case 4: dotsAt(R, 4, a, h, d, wc, z + c, k, p, pfEnd, n); break;
+            case 3: dotsAt(R, 3, a, h, d, wc, z + c, k, p, pfEnd, n); break;
+            case 2: dotsAt(R, 2, a, h, d, wc, z + c, k, p, pfEnd, n); break;
+            default: dotsAt(R, 1, a, h, d, wc, z + c, k, p, pfEnd, n); break;
         }
         c += cw;
     }

@@ -53,14 +53,8 @@ class NativeKernelsTest {
                     int wOff = rnd.nextInt(9);
                     int hOff = wOff + k * d + rnd.nextInt(9);
                     double[] x = random(rnd, hOff + rows * d + rnd.nextInt(3));
-                    int zOff = rnd.nextInt(5);
-                    double[] z = new double[zOff + rows * k + 2];
-                    double[] expect = z.clone();
-                    double h2 = NativeKernels.logits(x, wOff, hOff, rows, k, d, z, zOff);
-                    double expectH2 = referenceLogits(x, wOff, hOff, rows, k, d, expect, zOff);
-                    String what = rows + " rows, k = " + k + ", d = " + d + ", offsets " + wOff + ", " + hOff;
-                    assertArrayEquals(expect, z, what);
-                    assertEquals(expectH2, h2, what);
+                    assertLogitsAsTheSource(x, wOff, hOff, rows, k, d, rnd.nextInt(5),
+                            rows + " rows, k = " + k + ", d = " + d + ", offsets " + wOff + ", " + hOff);
                 }
             }
         }
@@ -79,13 +73,8 @@ class NativeKernelsTest {
                     double[] x = random(rnd, 3 + (k + rows) * d + 4);
                     for (int shift = 0; shift < 4; shift++) {
                         int hOff = shift + k * d + 4 * (shift & 1);
-                        double[] z = new double[rows * k];
-                        double[] expect = new double[rows * k];
-                        double h2 = NativeKernels.logits(x, shift, hOff, rows, k, d, z, 0);
-                        double expectH2 = referenceLogits(x, shift, hOff, rows, k, d, expect, 0);
-                        String what = rows + " rows, k = " + k + ", d = " + d + ", shift " + shift;
-                        assertArrayEquals(expect, z, what);
-                        assertEquals(expectH2, h2, what);
+                        assertLogitsAsTheSource(x, shift, hOff, rows, k, d, 0,
+                                rows + " rows, k = " + k + ", d = " + d + ", shift " + shift);
                     }
                 }
             }
@@ -199,6 +188,17 @@ class NativeKernelsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> NativeKernels.logits(new double[8], 0, 4, 1, 1, 4, new double[1], 0));
         assertTrue(e.getMessage().contains("not loaded"));
+    }
+
+    /** The native logits and Σ‖h‖² against {@link #referenceLogits}, bit for bit (z written from zOff). */
+    private static void assertLogitsAsTheSource(double[] x, int wOff, int hOff, int rows, int k, int d, int zOff,
+                                                String what) {
+        double[] z = new double[zOff + rows * k + 2];
+        double[] expect = z.clone();
+        double h2 = NativeKernels.logits(x, wOff, hOff, rows, k, d, z, zOff);
+        double expectH2 = referenceLogits(x, wOff, hOff, rows, k, d, expect, zOff);
+        assertArrayEquals(expect, z, what);
+        assertEquals(expectH2, h2, what);
     }
 
     /** The C source's logits: lanes by t mod 4 over the groups of four, (l0 + l1) + (l2 + l3), then the rest. */
