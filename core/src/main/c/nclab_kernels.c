@@ -11,7 +11,7 @@
  * (results depend only on the shapes and the ranges the caller passes, never on timing).
  *
  * The SIMD functions carry target("avx2,fma"); the file itself is compiled for plain x86-64, so that
- * nclab_supported() can run (and answer false) on a processor without AVX2 or FMA.
+ * NativeKernels.supported() can run (and answer false) on a processor without AVX2 or FMA.
  */
 #include <jni.h>
 #include <immintrin.h>
@@ -23,7 +23,7 @@
 
 /* Rows of H ahead of the current pair that the logits prefetch (16 KB at d = 512). */
 #define ROWS_AHEAD 4
-/* Doubles of H per block of the row step: about 192 KB, so a block and the next one (prefetched) fit in L2. */
+/* Doubles of H per block of the row step: about 192 KB, so a block and the one prefetched during it fit in L2. */
 #define BLOCK_DOUBLES 24576
 
 JNIEXPORT jboolean JNICALL Java_nclab_linalg_NativeKernels_supported(JNIEnv *env, jclass cls) {
@@ -49,6 +49,25 @@ JNIEXPORT jboolean JNICALL Java_nclab_linalg_NativeKernels_criticalIsDirect(JNIE
     return copy ? JNI_FALSE : JNI_TRUE;
 }
 
+/* Prefetches column t's cache line of the two rows from pf (the pair ROWS_AHEAD below), within [.., pfEnd). */
+INLINE void prefetchPair(const double *pf, int d, long t, const double *pfEnd) {
+    if (pf + t < pfEnd) {
+        _mm_prefetch((const char *) (pf + t), _MM_HINT_T0);
+    }
+    if (pf + d + t < pfEnd) {
+        _mm_prefetch((const char *) (pf + d + t), _MM_HINT_T0);
+    }
+}
+
+/* Prefetches the line at pf when it lies before pfEnd; returns where the next prefetch starts. */
+INLINE const double *prefetchNext(const double *pf, const double *pfEnd) {
+    if (pf < pfEnd) {
+        _mm_prefetch((const char *) pf, _MM_HINT_T0);
+        return pf + 8;
+    }
+    return pf;
+}
+
 INLINE SIMD double hsum(__m256d v) {
     __m128d lo = _mm256_castpd256_pd128(v);
     __m128d hi = _mm256_extractf128_pd(v, 1);
@@ -72,13 +91,8 @@ INLINE SIMD void dots(int R, int CW, const double *h, int d, const double *w, do
     }
     int full = d & ~3;
     for (int t = 0; t < full; t += 4) {
-        if (pf && (t & 7) == 0) { /* the same line of the two rows ROWS_AHEAD below the pair */
-            if (pf + t < pfEnd) {
-                _mm_prefetch((const char *) (pf + t), _MM_HINT_T0);
-            }
-            if (pf + d + t < pfEnd) {
-                _mm_prefetch((const char *) (pf + d + t), _MM_HINT_T0);
-            }
+        if (pf && (t & 7) == 0) {
+            prefetchPair(pf, d, t, pfEnd);
         }
         __m256d p = _mm256_loadu_pd(h + t);
         __m256d q = R == 2 ? _mm256_loadu_pd(h + d + t) : p;
@@ -190,12 +204,7 @@ INLINE SIMD void dotsAligned(int R, int CW, const double *h, int d, const double
     chunk(R, CW, h0, d, w0, 0, 1, headLanes(a), s, &n0, &n1, norms);
     for (long t = 4; t < d; t += 4) {
         if (pf && (t & 7) == 0) {
-            if (pf + t < pfEnd) {
-                _mm_prefetch((const char *) (pf + t), _MM_HINT_T0);
-            }
-            if (pf + d + t < pfEnd) {
-                _mm_prefetch((const char *) (pf + d + t), _MM_HINT_T0);
-            }
+            prefetchPair(pf, d, t, pfEnd);
         }
         chunk(R, CW, h0, d, w0, t, 0, n0, s, &n0, &n1, norms);
     }
@@ -274,10 +283,7 @@ INLINE SIMD const double *gradTile(int CW, int V, const double *g, int k, int c0
         a[c][1] = _mm256_setzero_pd();
     }
     for (long r = 0; r < rows; r++) {
-        if (pf < pfEnd) {
-            _mm_prefetch((const char *) pf, _MM_HINT_T0);
-            pf += 8;
-        }
+        pf = prefetchNext(pf, pfEnd);
         const double *hr = h + r * d + j;
         __m256d x0 = _mm256_loadu_pd(hr);
         __m256d x1 = V == 2 ? _mm256_loadu_pd(hr + 4) : x0;
@@ -307,10 +313,7 @@ INLINE SIMD const double *gradTile2(int CW, const double *g, int k, int c0, cons
         a[c] = _mm_setzero_pd();
     }
     for (long r = 0; r < rows; r++) {
-        if (pf < pfEnd) {
-            _mm_prefetch((const char *) pf, _MM_HINT_T0);
-            pf += 8;
-        }
+        pf = prefetchNext(pf, pfEnd);
         __m128d x0 = _mm_loadu_pd(h + r * d + j);
         for (int c = 0; c < CW; c++) {
             a[c] = _mm_fmadd_pd(_mm_set1_pd(g[r * k + c0 + c]), x0, a[c]);
@@ -328,10 +331,7 @@ INLINE SIMD const double *gradTile1(int CW, const double *g, int k, int c0, cons
                                     double *acc, const double *pf, const double *pfEnd) {
     double a[5] = {0, 0, 0, 0, 0};
     for (long r = 0; r < rows; r++) {
-        if (pf < pfEnd) {
-            _mm_prefetch((const char *) pf, _MM_HINT_T0);
-            pf += 8;
-        }
+        pf = prefetchNext(pf, pfEnd);
         double x = h[r * d + j];
         for (int c = 0; c < CW; c++) {
             a[c] = fma(g[r * k + c0 + c], x, a[c]);

@@ -32,9 +32,14 @@ final class ArrayRanges {
         check(x, h, (long) rows * d);
         check(g, go, 4L * rows);
         check(wGrad, 0, 4L * d);
-        if (rows > 0 && d > 0 && w < h + (long) rows * d && h < w + 4L * d) {
-            throw new IllegalArgumentException("W [" + w + ", " + (w + 4L * d) + ") and H [" + h + ", "
-                    + (h + (long) rows * d) + ") overlap");
+        checkDisjoint(w, 4L * d, h, (long) rows * d);
+    }
+
+    /** Throws IllegalArgumentException when the nonempty ranges W [w, w + wLen) and H [h, h + hLen) overlap. */
+    static void checkDisjoint(long w, long wLen, long h, long hLen) {
+        if (wLen > 0 && hLen > 0 && w < h + hLen && h < w + wLen) {
+            throw new IllegalArgumentException("W [" + w + ", " + (w + wLen) + ") and H [" + h + ", " + (h + hLen)
+                    + ") overlap");
         }
     }
 

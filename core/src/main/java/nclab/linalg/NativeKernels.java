@@ -79,10 +79,7 @@ public final class NativeKernels {
         if (g == x || acc == x || acc == g) {
             throw new IllegalArgumentException("g, x and acc must be three different arrays");
         }
-        if (rows > 0 && wOff < hOff + (long) rows * d && hOff < wOff + (long) k * d) {
-            throw new IllegalArgumentException("W [" + wOff + ", " + (wOff + (long) k * d) + ") and H [" + hOff + ", "
-                    + (hOff + (long) rows * d) + ") overlap");
-        }
+        ArrayRanges.checkDisjoint(wOff, (long) k * d, hOff, (long) rows * d);
         stepRows0(g, gOff, x, wOff, hOff, rows, k, d, alpha, keep, clamp, acc, accOff);
     }
 
