@@ -232,26 +232,26 @@ INLINE SIMD void dotsAt(int R, int CW, int a, const double *h, int d, const doub
     }
 }
 
-/* The logits of R rows (1 or 2) against all k rows of W, classes five at a time; h2 gathered on the first tile. */
-INLINE SIMD void rowLogits(int R, const double *h, int d, const double *w, int k, double *z, int a, const double *pf,
-                           const double *pfEnd, double *h2) {
-    for (int c = 0; c < k;) {
-        int cw = k - c >= 5 ? 5 : k - c;
-        const double *wc = w + (long) c * d;
-        const double *p = c == 0 ? pf : 0;
-        double *n = c == 0 ? h2 : 0;
-        switch (cw) {
-            case 5: dotsAt(R, 5, a, h, d, wc, z + c, k, p, pfEnd, n); break;
-            case 4: dotsAt(R, 4, a, h, d, wc, z + c, k, p, pfEnd, n); break;
-            case 3: dotsAt(R, 3, a, h, d, wc, z + c, k, p, pfEnd, n); break;
-            case 2: dotsAt(R, 2, a, h, d, wc, z + c, k, p, pfEnd, n); break;
-            default: dotsAt(R, 1, a, h, d, wc, z + c, k, p, pfEnd, n); break;
-        }
-        c += cw;
+/* The logits of R rows (1 or 2) against the CW (1..5) rows of W from wc. */
+INLINE SIMD void classLogits(int R, int cw, const double *h, int d, const double *wc, double *z, int k, int a,
+                             const double *pf, const double *pfEnd, double *h2) {
+    switch (cw) {
+        case 5: dotsAt(R, 5, a, h, d, wc, z, k, pf, pfEnd, h2); break;
+        case 4: dotsAt(R, 4, a, h, d, wc, z, k, pf, pfEnd, h2); break;
+        case 3: dotsAt(R, 3, a, h, d, wc, z, k, pf, pfEnd, h2); break;
+        case 2: dotsAt(R, 2, a, h, d, wc, z, k, pf, pfEnd, h2); break;
+        default: dotsAt(R, 1, a, h, d, wc, z, k, pf, pfEnd, h2); break;
     }
 }
 
-/* z = H W^T for rows of H (rows x d) and W (k x d); returns the sum of the rows' squared norms. */
+/*
+ * z = H W^T for rows of H (rows x d) and W (k x d); returns the sum of the rows' squared norms. Rows in chunks of
+ * about BLOCK_DOUBLES doubles (an even number of rows); within a chunk, classes five at a time, each over all the
+ * chunk's row pairs, so those five rows of W stay in L1 while the chunk's rows come from L2: row pair by row pair
+ * over all classes, the whole of W (40 KB at k = 10, d = 512) came from L2 for each pair, and the logits were bound
+ * by that traffic. The first five classes gather h2 and prefetch ROWS_AHEAD rows ahead. Each z entry and each row's
+ * norm is the same chain as row by row, so the bits do not depend on the chunks.
+ */
 static SIMD double logits(const double *h, long rows, int d, const double *w, int k, double *z) {
     const double *end = h + rows * d;
     double h2[2] = {0, 0};
@@ -260,13 +260,27 @@ static SIMD double logits(const double *h, long rows, int d, const double *w, in
     if (d % 4 != 0 || a != (int) (((uintptr_t) w >> 3) & 3) || ((uintptr_t) h & 7) != 0) {
         a = 0;
     }
-    long i = 0;
-    for (; i + 1 < rows; i += 2) {
-        const double *row = h + i * d;
-        rowLogits(2, row, d, w, k, z + i * k, a, row + (long) ROWS_AHEAD * d, end, h2);
+    long chunk = (BLOCK_DOUBLES / d) & ~1L;
+    if (chunk < 2) {
+        chunk = 2;
     }
-    if (i < rows) {
-        rowLogits(1, h + i * d, d, w, k, z + i * k, a, 0, end, h2);
+    for (long i0 = 0; i0 < rows; i0 += chunk) {
+        long i1 = rows - i0 < chunk ? rows : i0 + chunk;
+        for (int c = 0; c < k;) {
+            int cw = k - c >= 5 ? 5 : k - c;
+            const double *wc = w + (long) c * d;
+            double *n = c == 0 ? h2 : 0;
+            long i = i0;
+            for (; i + 1 < i1; i += 2) {
+                const double *row = h + i * d;
+                classLogits(2, cw, row, d, wc, z + i * k + c, k, a, c == 0 ? row + (long) ROWS_AHEAD * d : 0, end,
+                            n);
+            }
+            if (i < i1) {
+                classLogits(1, cw, h + i * d, d, wc, z + i * k + c, k, a, 0, end, n);
+            }
+            c += cw;
+        }
     }
     return h2[0] + h2[1];
 }
@@ -535,16 +549,17 @@ static SIMD void stepBlock(const double *g, int k, double *h, long rows, int d, 
  * Block by block from the last: acc += G_blk^T H_blk (old rows, the block before prefetched), then the block's rows
  * stepped in place. From the last block because the logits pass that precedes it ends there: the blocks it read
  * last are still in L2 and L3 (measured: the step's median 8-10 % faster than walking the blocks forward again).
+ * The first block prefetches the `ahead` rows before h (the block a one-pass caller takes next; 0: none).
  */
 static SIMD void stepRows(const double *g, double *h, long rows, int d, const double *w, int k, double alpha,
-                          double keep, int clamp, double *acc) {
+                          double keep, int clamp, double *acc, long ahead) {
     long block = BLOCK_DOUBLES / d > 0 ? BLOCK_DOUBLES / d : 1;
     long blocks = (rows + block - 1) / block;
     for (long b = blocks - 1; b >= 0; b--) {
         long r0 = b * block;
         long n = rows - r0 < block ? rows - r0 : block;
         double *hb = h + r0 * d;
-        const double *prev = b > 0 ? hb - block * d : hb;
+        const double *prev = b > 0 ? hb - block * d : hb - ahead * d;
         gradBlock(g + r0 * k, k, hb, n, d, acc, prev, hb);
         stepBlock(g + r0 * k, k, hb, n, d, w, alpha, keep, clamp);
     }
@@ -572,13 +587,14 @@ JNIEXPORT jdouble JNICALL Java_nclab_linalg_NativeKernels_logits0(JNIEnv *env, j
 JNIEXPORT void JNICALL Java_nclab_linalg_NativeKernels_stepRows0(JNIEnv *env, jclass cls, jdoubleArray g, jint gOff,
                                                                  jdoubleArray x, jint wOff, jint hOff, jint rows,
                                                                  jint k, jint d, jdouble alpha, jdouble keep,
-                                                                 jboolean clamp, jdoubleArray acc, jint accOff) {
+                                                                 jboolean clamp, jdoubleArray acc, jint accOff,
+                                                                 jint ahead) {
     (void) cls;
     double *gs = (*env)->GetPrimitiveArrayCritical(env, g, 0);
     double *xs = (*env)->GetPrimitiveArrayCritical(env, x, 0);
     double *as = (*env)->GetPrimitiveArrayCritical(env, acc, 0);
     if (gs && xs && as) {
-        stepRows(gs + gOff, xs + hOff, rows, d, xs + wOff, k, alpha, keep, clamp == JNI_TRUE, as + accOff);
+        stepRows(gs + gOff, xs + hOff, rows, d, xs + wOff, k, alpha, keep, clamp == JNI_TRUE, as + accOff, ahead);
     }
     if (as) {
         (*env)->ReleasePrimitiveArrayCritical(env, acc, as, 0);

@@ -70,17 +70,40 @@ public final class NativeKernels {
      */
     public static void stepRows(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
                                 double alpha, double keep, boolean clamp, double[] acc, int accOff) {
+        stepRows(g, gOff, x, wOff, hOff, rows, k, d, alpha, keep, clamp, acc, accOff, 0);
+    }
+
+    /**
+     * {@link #stepRows(double[], int, double[], int, int, int, int, int, double, double, boolean, double[], int)}
+     * that also prefetches the {@code ahead} rows just before its own (x[hOff − ahead·d, hOff)) while it adds the
+     * first block's ∇W share: the block a caller walking the rows backward one block at a time reads next. Same
+     * results for every {@code ahead}.
+     */
+    public static void stepRows(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
+                                double alpha, double keep, boolean clamp, double[] acc, int accOff, int ahead) {
         requireLoaded();
         checkShape(rows, k, d);
         ArrayRanges.check(g, gOff, (long) rows * k);
         ArrayRanges.check(x, wOff, (long) k * d);
         ArrayRanges.check(x, hOff, (long) rows * d);
         ArrayRanges.check(acc, accOff, (long) k * d);
+        if (ahead < 0 || ahead > blockRows(d) || (long) ahead * d > hOff) {
+            throw new IllegalArgumentException("ahead must be in [0, " + blockRows(d) + "] rows inside x before hOff "
+                    + hOff + ", got " + ahead);
+        }
         if (g == x || acc == x || acc == g) {
             throw new IllegalArgumentException("g, x and acc must be three different arrays");
         }
         ArrayRanges.checkDisjoint(wOff, (long) k * d, hOff, (long) rows * d);
-        stepRows0(g, gOff, x, wOff, hOff, rows, k, d, alpha, keep, clamp, acc, accOff);
+        stepRows0(g, gOff, x, wOff, hOff, rows, k, d, alpha, keep, clamp, acc, accOff, ahead);
+    }
+
+    /**
+     * Rows per block of {@link #stepRows} at width d: its blocks are rows [0, b), [b, 2b), … of its range, b = this.
+     * A caller that steps one block per call gets the same numbers as one call over the whole range.
+     */
+    public static int blockRows(int d) {
+        return Math.max(1, BLOCK_DOUBLES / d);
     }
 
     private static void requireLoaded() {
@@ -130,5 +153,6 @@ public final class NativeKernels {
                                          int zOff);
 
     private static native void stepRows0(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
-                                         double alpha, double keep, boolean clamp, double[] acc, int accOff);
+                                         double alpha, double keep, boolean clamp, double[] acc, int accOff,
+                                         int ahead);
 }

@@ -222,9 +222,10 @@ public final class UfmObjective implements FusedSgdObjective, FusedGradientObjec
 
     /** The full-batch step in place ({@link UfmSgdKernel#fusedFullStep}), projection onto H ≥ 0 included. */
     @Override
-    public double fusedGradientStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck) {
+    public double fusedGradientStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck,
+                                    double valueLimit) {
         checkLength(x, x);
-        return kernel().fusedFullStep(x, eta, valueCheck);
+        return kernel().fusedFullStep(x, eta, valueCheck, valueLimit);
     }
 
     /** The former per-sample full-batch pass (reference for tests of the blocked kernel). */
@@ -336,6 +337,11 @@ public final class UfmObjective implements FusedSgdObjective, FusedGradientObjec
     /** Whether the fused full-batch step runs on {@link nclab.linalg.NativeKernels} (for tests). */
     boolean fullBatchStepsNatively() {
         return kernel().stepsNatively();
+    }
+
+    /** Whether the last full-batch step on the native kernels read H once (tests). */
+    boolean lastFullStepWasOnePass() {
+        return kernel().lastStepWasOnePass();
     }
 
     /** Whether the full-batch pass goes through matrix products (for tests). */

@@ -56,6 +56,23 @@ final class UfmSgdKernel {
     /** Products path, second half of the rows: its ∇W share; per half (from index 0 and 2) Σ CE_t and Σ‖h_t‖². */
     private final double[] secondW;
     private final double[] sums = new double[4];
+    /**
+     * Native step: Σ CE and Σ‖h‖² of each block of rows ({@link NativeKernels#blockRows}; the first half's blocks
+     * from index 0, the second's from {@link #secondHalfBlock}), added up in index order afterwards, so that the
+     * one-pass and the two-pass step give the same bits.
+     */
+    private double[] blockCe;
+    private double[] blockH2;
+    private int secondHalfBlock;
+    /**
+     * The one-pass premise, carried from the last native step this kernel took: the array it wrote, copies of the W
+     * and b it wrote, and a bound on Σ‖h_i‖² of the rows it wrote ({@link #carriedH2}, NaN when nothing is carried).
+     */
+    private double[] carriedX;
+    private double[] carriedWb;
+    private double carriedH2 = Double.NaN;
+    /** Whether the last full-batch step was taken in one pass (tests). */
+    private boolean lastOnePass;
     /** One row of ∇h for K ≠ 4 in the fused full step. */
     private double[] rowScratch;
     private HelperThread helper;
@@ -272,6 +289,7 @@ final class UfmSgdKernel {
             throw new IllegalStateException("commitSgdStep without a prepared step");
         }
         prepared = false;
+        carriedX = null; // x changes outside the full-batch step
         if (fourPrepared) {
             commitFourClass(x);
             return;
@@ -501,18 +519,17 @@ final class UfmSgdKernel {
      * #TWO_THREAD_WORK}. Same mathematics as {@link #fullValueAndGradient} plus the update, in another operation
      * order.
      */
-    double fusedFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck) {
+    double fusedFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck, double valueLimit) {
         if (g.length < n * k) {
             g = new double[n * k];
+        }
+        if (nativeStep) {
+            return nativeFullStep(x, eta, valueCheck, valueLimit);
         }
         int kd = k * d;
         double value;
         double h2; // Σ‖h_i‖², for the value and, by max|h| ≤ ‖H‖_F, for the bound
-        if (nativeStep) {
-            inHalves(split(), (from, to, at) -> nativeLogits(x, from, to, at));
-            value = (sums[0] + sums[2]) / n;
-            h2 = sums[1] + sums[3];
-        } else if (products != null) {
+        if (products != null) {
             inHalves(split(), (from, to, at) -> logitBlocks(x, from, to, at));
             value = (sums[0] + sums[2]) / n;
             h2 = sums[1] + sums[3];
@@ -569,16 +586,8 @@ final class UfmSgdKernel {
         if (products != null) {
             java.util.Arrays.fill(secondW, 0.0);
             java.util.Arrays.fill(newW, 0.0);
-            if (nativeStep) {
-                double keep = 1.0 - eta * lambdaH;
-                inHalves(split(), (from, to, at) -> NativeKernels.stepRows(g, from * k, x, 0, offH + from * d,
-                        to - from, k, d, -eta, keep, nonNegative, at == 0 ? newW : secondW, 0));
-            } else {
-                inHalves(split(), (from, to, at) -> stepBlocks(x, at == 0 ? newW : secondW, from, to, eta));
-            }
-            for (int i = 0; i < kd; i++) {
-                newW[i] = Math.fma(lambdaW, x[i], newW[i] + secondW[i]);
-            }
+            inHalves(split(), (from, to, at) -> stepBlocks(x, at == 0 ? newW : secondW, from, to, eta));
+            addWeightRidge(x);
         } else {
             scaleWInto(x, lambdaW);
             int t = 0;
@@ -593,13 +602,185 @@ final class UfmSgdKernel {
                 stepRow(x, t, eta);
             }
         }
-        OPS.axpy(-eta, newW, 0, x, 0, kd);
+        stepWeightsAndBias(x, eta);
+        return value;
+    }
+
+    /** newW ← λ_W W + (first half's ∇W share + second half's): ∇W. */
+    private void addWeightRidge(double[] x) {
+        for (int i = 0; i < k * d; i++) {
+            newW[i] = Math.fma(lambdaW, x[i], newW[i] + secondW[i]);
+        }
+    }
+
+    /** W ← W − η∇W (in newW) and b ← b − η∇b (in newB): the last writes of a full-batch step. */
+    private void stepWeightsAndBias(double[] x, double eta) {
+        OPS.axpy(-eta, newW, 0, x, 0, k * d);
         if (bias) {
             for (int c = 0; c < k; c++) {
                 x[offB + c] -= eta * newB[c];
             }
         }
+    }
+
+    /** Slack on the one-pass bounds for rounding (relative): they hold with far more room in any run that needs them. */
+    private static final double BOUND_SLACK = 1e-6;
+
+    /**
+     * The full-batch step on {@link NativeKernels}, in one pass over H when its premise holds, else in two.
+     *
+     * <p>Two passes: the logits, softmax, f(x) and Σ‖h‖² of every block of rows; then {@code valueCheck} and the
+     * finiteness bound ({@link #provablyFinite}); then block by block from the last, the block's ∇W share and the
+     * rows' step. One pass (read H once instead of twice, the step's whole cost at large N·d being the traffic of H):
+     * block by block from the last, the block's logits, softmax, ∇W share and step while it is in cache, and f(x) is
+     * handed to {@code valueCheck} after the pass. That is only done when, before anything is written, a bound proves
+     * f(x) ≤ {@code valueLimit} (so the check cannot fail) and every written number finite:
+     * CE_i ≤ log K + 2 max_c |z_ic| with |z_ic| ≤ ‖w_c‖‖h_i‖ + |b_c| and (1/N) Σ_i ‖h_i‖ ≤ ‖H‖_F/√N, plus the ridge
+     * terms, from the exact W and b and a bound on ‖H‖_F carried from the previous step: the rows it wrote satisfy
+     * ‖H'‖_F ≤ |1 − ηλ_H| ‖H‖_F + η (2/N) max_c‖w_c‖ √N (each g_i = (softmax − e_y)/N has ℓ1-norm ≤ 2/N; the
+     * projection onto H ≥ 0 does not increase norms), with ‖H‖_F exact from that step's own pass. The premise is
+     * kept only for the same array x whose W and b are still, bit for bit, the ones that step wrote; any other x (a
+     * first step, a restored or re-initialised one, a minibatch step in between, a step handed back) takes two
+     * passes. Not detected: H alone changed between two steps by someone else, to values whose f exceeds the limit;
+     * the step is then still the exact gradient step, but its value is checked after it is written.
+     *
+     * <p>Both ways compute every number in the same order (per block: the logits, the softmax and its Σ CE, Σ‖h‖²;
+     * the ∇W shares from the last block to the first; the block sums added in index order), so they give the same
+     * bits, and a resumed run, whose first step has nothing carried, continues exactly as an uninterrupted one.
+     */
+    private double nativeFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck,
+                                  double valueLimit) {
+        int split = split();
+        int rowsPerBlock = NativeKernels.blockRows(d);
+        int blocks = blocksOf(split, rowsPerBlock) + blocksOf(n - split, rowsPerBlock);
+        if (blockCe == null || blockCe.length < blocks) {
+            blockCe = new double[blocks];
+            blockH2 = new double[blocks];
+        }
+        secondHalfBlock = blocksOf(split, rowsPerBlock);
+        double maxWRow = maxWeightRowNorm(x);
+        double keep = 1.0 - eta * lambdaH;
+        boolean onePass = onePassPremise(x, eta, valueLimit, maxWRow);
+        carriedX = null;
+        lastOnePass = onePass;
+        java.util.Arrays.fill(secondW, 0.0);
+        java.util.Arrays.fill(newW, 0.0);
+        if (onePass) {
+            stepX = x;
+            stepEta = eta;
+            inHalves(split, (from, to, at) -> onePassHalf(from, to, at, rowsPerBlock));
+            stepX = null;
+        } else {
+            inHalves(split, (from, to, at) -> logitsByBlocks(x, from, to, at, rowsPerBlock));
+        }
+        double ce = 0;
+        double h2 = 0;
+        for (int b = 0; b < blocks; b++) {
+            ce += blockCe[b];
+            h2 += blockH2[b];
+        }
+        double value = ce / n;
+        if (lambdaH != 0) {
+            value += 0.5 * lambdaH * h2;
+        }
+        value = plusSharedRidge(x, value);
+        valueCheck.accept(value);
+        if (!onePass) {
+            if (!provablyFinite(x, Math.sqrt(h2), eta, lambdaH, n)) {
+                return Double.NaN;
+            }
+            inHalves(split, (from, to, at) -> NativeKernels.stepRows(g, from * k, x, 0, offH + from * d,
+                    to - from, k, d, -eta, keep, nonNegative, at == 0 ? newW : secondW, 0));
+        }
+        if (bias) {
+            biasSums(x, n, lambdaB, newB, 0);
+        }
+        addWeightRidge(x);
+        stepWeightsAndBias(x, eta);
+        carry(x, h2, maxWRow, eta, keep);
         return value;
+    }
+
+    private static int blocksOf(int rows, int rowsPerBlock) {
+        return (rows + rowsPerBlock - 1) / rowsPerBlock;
+    }
+
+    /** max_c ‖w_c‖ over the rows of W. */
+    private double maxWeightRowNorm(double[] x) {
+        double max = 0;
+        for (int c = 0; c < k; c++) {
+            max = Math.max(max, OPS.dot(x, c * d, x, c * d, d));
+        }
+        return Math.sqrt(max);
+    }
+
+    /** Whether the one-pass step may run on x: see {@link #nativeFullStep}. */
+    private boolean onePassPremise(double[] x, double eta, double valueLimit, double maxWRow) {
+        int kd = k * d;
+        if (carriedX != x || Double.isNaN(carriedH2) || !java.util.Arrays.equals(x, 0, kd, carriedWb, 0, kd)
+                || bias && !java.util.Arrays.equals(x, offB, offB + k, carriedWb, kd, kd + k)) {
+            return false;
+        }
+        double normH = Math.sqrt(carriedH2);
+        double maxB = bias ? OPS.maxAbs(x, offB, k) : 0.0;
+        double ce = Math.log(k) + 2 * (maxWRow * normH / Math.sqrt(n) + maxB);
+        double bound = plusSharedRidge(x, ce + 0.5 * lambdaH * carriedH2) * (1 + BOUND_SLACK) + BOUND_SLACK;
+        return Double.isFinite(bound) && bound <= valueLimit && provablyFinite(x, normH, eta, lambdaH, n);
+    }
+
+    /** Carries the one-pass premise to the next step: see {@link #nativeFullStep}. */
+    private void carry(double[] x, double h2, double maxWRow, double eta, double keep) {
+        double norm = (Math.abs(keep) * Math.sqrt(h2) + Math.abs(eta) * (2.0 / n) * maxWRow * Math.sqrt(n))
+                * (1 + BOUND_SLACK);
+        int kd = k * d;
+        if (carriedWb == null) {
+            carriedWb = new double[kd + k];
+        }
+        System.arraycopy(x, 0, carriedWb, 0, kd);
+        if (bias) {
+            System.arraycopy(x, offB, carriedWb, kd, k);
+        }
+        carriedH2 = norm * norm;
+        carriedX = x;
+    }
+
+    /** Whether the last full-batch step on the native kernels ran in one pass over H (tests). */
+    boolean lastStepWasOnePass() {
+        return lastOnePass;
+    }
+
+    /** First block index of the half that starts at row {@code from}. */
+    private int firstBlock(int from) {
+        return from == 0 ? 0 : secondHalfBlock;
+    }
+
+    /** Two-pass phase 1 on rows [from, to), block by block: logits and Σ‖h‖² natively, then the softmax and Σ CE. */
+    private void logitsByBlocks(double[] x, int from, int to, int at, int rowsPerBlock) {
+        int b = firstBlock(from);
+        for (int t0 = from; t0 < to; t0 += rowsPerBlock, b++) {
+            int rows = Math.min(rowsPerBlock, to - t0);
+            blockH2[b] = NativeKernels.logits(x, 0, offH + t0 * d, rows, k, d, g, t0 * k);
+            blockCe[b] = softmax(x, t0, t0 + rows, null, 0, 1.0 / n);
+        }
+    }
+
+    /**
+     * The one pass on rows [from, to), block by block from the last: logits, Σ‖h‖², softmax and Σ CE, then the
+     * block's ∇W share and its rows' step (prefetching the block taken next).
+     */
+    private void onePassHalf(int from, int to, int at, int rowsPerBlock) {
+        double[] x = stepX;
+        double keep = 1.0 - stepEta * lambdaH;
+        double[] acc = at == 0 ? newW : secondW;
+        int first = firstBlock(from);
+        for (int b = blocksOf(to - from, rowsPerBlock) - 1; b >= 0; b--) {
+            int t0 = from + b * rowsPerBlock;
+            int rows = Math.min(rowsPerBlock, to - t0);
+            blockH2[first + b] = NativeKernels.logits(x, 0, offH + t0 * d, rows, k, d, g, t0 * k);
+            blockCe[first + b] = softmax(x, t0, t0 + rows, null, 0, 1.0 / n);
+            NativeKernels.stepRows(g, t0 * k, x, 0, offH + t0 * d, rows, k, d, -stepEta, keep, nonNegative, acc, 0,
+                    b > 0 ? rowsPerBlock : 0);
+        }
     }
 
     /** h_t ← Π(h_t − η(λ_H h_t + Σ_c g_tc w_c)) in place (the old W: W is stepped after all rows). */
@@ -651,12 +832,6 @@ final class UfmSgdKernel {
         }
         sums[at] = ce;
         sums[at + 1] = h2;
-    }
-
-    /** Phase 1 of the native step on rows [from, to): logits and Σ‖h‖² in one native pass, then the softmax. */
-    private void nativeLogits(double[] x, int from, int to, int at) {
-        sums[at + 1] = NativeKernels.logits(x, 0, offH + from * d, to - from, k, d, g, from * k);
-        sums[at] = softmax(x, from, to, null, 0, 1.0 / n);
     }
 
     /**

@@ -22,9 +22,14 @@ public record DivergenceGuard(double lossFactor) {
         if (!Double.isFinite(loss)) {
             throw new DivergenceException(step, "objective = " + loss);
         }
-        if (start > 0 && loss > lossFactor * start) {
+        if (loss > limit(start)) {
             throw new DivergenceException(step, "objective " + loss + " exceeds " + lossFactor + " x its first value " + start);
         }
+    }
+
+    /** The largest value {@link #checkLoss} accepts against the first value {@code start} (+∞ when unbounded). */
+    public double limit(double start) {
+        return start > 0 ? lossFactor * start : Double.POSITIVE_INFINITY;
     }
 
     /** Throws if {@code probe} (a sum of candidate values times 0) is NaN, i.e. some candidate is not finite. */

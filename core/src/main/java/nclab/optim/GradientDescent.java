@@ -14,8 +14,10 @@ import nclab.model.Objective;
  * velocity at the last good iterate. State: step counter, first objective value, velocity.
  *
  * <p>Without momentum, an objective that can take the step in its own passes ({@link FusedGradientObjective}: the
- * UFM) is asked to; it runs the same loss check before writing and proves the written numbers finite by a bound,
- * and hands the step back here (nothing written) when it cannot.
+ * UFM) is asked to; it runs the same loss check before writing (or proves before writing, from a bound, that the
+ * value is below the check's limit, {@link DivergenceGuard#limit}, and checks it after the pass that computes it
+ * and writes the step) and proves the written numbers finite by a bound, and hands the step back here (nothing
+ * written) when it cannot.
  */
 public final class GradientDescent implements Optimizer {
     private final Objective objective;
@@ -53,7 +55,7 @@ public final class GradientDescent implements Optimizer {
         long steps = progress.steps();
         long s = steps + 1;
         if (fused != null) {
-            double value = fused.fusedGradientStep(x, schedule.rate(steps), lossCheck);
+            double value = fused.fusedGradientStep(x, schedule.rate(steps), lossCheck, progress.lossLimit(guard));
             if (!Double.isNaN(value)) {
                 progress.advance(value);
                 return value;

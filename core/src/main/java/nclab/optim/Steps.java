@@ -106,6 +106,11 @@ final class Steps {
             guard.checkLoss(steps + 1, value, steps == 0 ? value : startLoss);
         }
 
+        /** A number such that {@link #checkLoss} accepts every finite value ≤ it for the next step (+∞: all). */
+        double lossLimit(DivergenceGuard guard) {
+            return steps == 0 ? Double.POSITIVE_INFINITY : guard.limit(startLoss);
+        }
+
         /** Records a committed step with objective value {@code value}. */
         void advance(double value) {
             if (steps == 0) {

@@ -130,6 +130,50 @@ class NativeKernelsTest {
     }
 
     @Test
+    void logitsOverSeveralChunksOfRowsGiveTheSourceOrdersBits() {
+        // the kernel takes the rows in chunks of about BLOCK_DOUBLES doubles, five classes over a whole chunk at a time
+        assumeLoaded();
+        Random rnd = new Random(9);
+        for (int d : new int[] {512, 515, 4096}) { // 48, 46 and 6 rows per chunk
+            for (int rows : new int[] {47, 101, 13}) {
+                int k = 10;
+                double[] x = random(rnd, 5 + (k + rows) * d);
+                assertLogitsAsTheSource(x, 1, 5 + k * d, rows, k, d, 0, rows + " rows, d = " + d);
+            }
+        }
+    }
+
+    @Test
+    void rowStepBlockByBlockFromTheLastGivesTheBitsOfOneCall() {
+        // a one-pass caller steps one block per call, from the last, prefetching the block before: the same numbers
+        assumeLoaded();
+        Random rnd = new Random(10);
+        int k = 7;
+        for (int d : new int[] {512, 515}) {
+            int rows = 130;
+            int block = NativeKernels.blockRows(d);
+            int hOff = 2 + k * d;
+            double[] x = random(rnd, hOff + rows * d);
+            double[] g = random(rnd, rows * k);
+            double[] acc = new double[k * d];
+            double[] oneX = x.clone();
+            double[] oneAcc = acc.clone();
+            NativeKernels.stepRows(g, 0, oneX, 2, hOff, rows, k, d, -0.1, 0.98, true, oneAcc, 0);
+            for (int r0 = (rows - 1) / block * block; r0 >= 0; r0 -= block) {
+                NativeKernels.stepRows(g, r0 * k, x, 2, hOff + r0 * d, Math.min(block, rows - r0), k, d, -0.1, 0.98,
+                        true, acc, 0, r0 > 0 ? block : 0);
+            }
+            assertArrayEquals(oneAcc, acc, "d = " + d);
+            assertArrayEquals(oneX, x, "d = " + d);
+        }
+        double[] x = new double[4 * 8];
+        assertThrows(IllegalArgumentException.class, // the rows to prefetch must lie in x before the step's rows
+                () -> NativeKernels.stepRows(new double[2], 0, x, 0, 8, 1, 1, 8, -1, 1, false, new double[8], 0, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.stepRows(new double[2], 0, x, 0, 8, 1, 1, 8, -1, 1, false, new double[8], 0, -1));
+    }
+
+    @Test
     void theClampIsTheJavaProjectionAlsoForMinusZeroAndNaN() {
         // y < 0 ? 0 : y keeps −0 and NaN (a max instruction would return +0 for both): row 1 has zero coefficients
         // and −0 features, so every column of it steps to −0; one feature of row 2 is NaN

@@ -75,7 +75,7 @@ class UfmFusedStepTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.fusedGradientStep(x, 0.1, v -> {
             seen[0] = v;
             throw new IllegalStateException("rejected");
-        }));
+        }, Double.POSITIVE_INFINITY));
         assertEquals("rejected", e.getMessage());
         assertEquals(f.value(before), seen[0], 1e-12, "the check sees f(x)");
         assertArrayEquals(before, x, 0.0);
@@ -86,7 +86,8 @@ class UfmFusedStepTest {
         UfmObjective f = new UfmObjective(ClassSizes.of(12, 4, 4), 6, 1e-3, 1e-3, false, false);
         double[] x = f.initialPoint(new SplittableRandom(3));
         double[] before = x.clone();
-        assertTrue(Double.isNaN(f.fusedGradientStep(x, 1e305, v -> { })), "η = 1e305 cannot be proven finite");
+        assertTrue(Double.isNaN(f.fusedGradientStep(x, 1e305, v -> { }, Double.POSITIVE_INFINITY)),
+                "η = 1e305 cannot be proven finite");
         assertArrayEquals(before, x, 0.0);
     }
 
@@ -116,6 +117,119 @@ class UfmFusedStepTest {
         assertEquals(f.fullBatchUsesProducts() && NativeKernels.available(), f.fullBatchStepsNatively());
     }
 
+    @Test
+    void onePassStepsGiveTheBitsOfTwoPassSteps() {
+        // the native step reads H once when the previous step's bound allows it; the numbers must not depend on that
+        // (a resumed run's first step has nothing carried and takes two passes)
+        assumeTrue(NativeKernels.available(), "nclab's native kernels are not built or not supported here");
+        ClassSizes[] classes = {ClassSizes.of(400, 350, 253), ClassSizes.step(10, 3, 0.5, 40),
+            ClassSizes.of(50, 40, 30, 20, 20, 10, 7), ClassSizes.step(10, 3, 0.5, 37)};
+        int[][] shapes = {{700, 0, 0}, {64, 1, 0}, {37, 0, 1}, {512, 1, 1}}; // d, bias, UFM+
+        for (int s = 0; s < shapes.length; s++) {
+            UfmSgdKernel[] kernels = new UfmSgdKernel[2];
+            double[] x = nativePair(classes[s], shapes[s], kernels);
+            UfmSgdKernel carrying = kernels[0];
+            UfmSgdKernel fresh = kernels[1];
+            String what = classes[s] + ", d = " + shapes[s][0] + ", bias " + shapes[s][1] + ", UFM+ " + shapes[s][2];
+            double[] once = x.clone();
+            double[] twice = x.clone();
+            for (int step = 1; step <= 4; step++) {
+                double v1 = carrying.fusedFullStep(once, 0.4, v -> { }, 1e6);
+                assertEquals(step > 1, carrying.lastStepWasOnePass(), what + ", step " + step + ": one pass");
+                twice = twice.clone(); // another array: nothing carried, two passes
+                double v2 = fresh.fusedFullStep(twice, 0.4, v -> { }, 1e6);
+                assertEquals(false, fresh.lastStepWasOnePass());
+                assertEquals(v2, v1, 0.0, what + ", step " + step + ": value");
+                assertArrayEquals(twice, once, 0.0, what + ", step " + step + ": parameters");
+            }
+        }
+    }
+
+    @Test
+    void onePassNeedsItsPremise() {
+        assumeTrue(NativeKernels.available(), "nclab's native kernels are not built or not supported here");
+        UfmSgdKernel[] kernels = new UfmSgdKernel[2];
+        double[] x = nativePair(ClassSizes.of(400, 350, 253), new int[] {700, 1, 0}, kernels);
+        UfmSgdKernel kernel = kernels[0];
+        double first = kernel.fusedFullStep(x, 0.4, v -> { }, Double.POSITIVE_INFINITY);
+        kernel.fusedFullStep(x, 0.4, v -> { }, Double.POSITIVE_INFINITY);
+        assertTrue(kernel.lastStepWasOnePass(), "carried from the step before");
+        kernel.fusedFullStep(x, 0.4, v -> { }, first * 1.0001); // f is far below the bound's log K + 2‖w‖‖h‖ …
+        assertEquals(false, kernel.lastStepWasOnePass(), "a limit the bound cannot prove: two passes");
+        kernel.fusedFullStep(x, 0.4, v -> { }, Double.POSITIVE_INFINITY);
+        assertTrue(kernel.lastStepWasOnePass());
+        x[5] += 1e-9; // W changed by someone else
+        kernel.fusedFullStep(x, 0.4, v -> { }, Double.POSITIVE_INFINITY);
+        assertEquals(false, kernel.lastStepWasOnePass(), "another W: two passes");
+        double[] before = x.clone();
+        assertThrows(IllegalStateException.class, () -> kernel.fusedFullStep(x, 0.4, v -> {
+            throw new IllegalStateException("rejected");
+        }, 1.0)); // a check that rejects what the bound cannot exclude sees f(x) before anything is written
+        assertArrayEquals(before, x, 0.0);
+        kernel.fusedFullStep(x, 0.4, v -> { }, Double.POSITIVE_INFINITY);
+        assertEquals(false, kernel.lastStepWasOnePass(), "nothing carried after a rejected step");
+        assertTrue(Double.isNaN(kernel.fusedFullStep(x, 1e305, v -> { }, Double.POSITIVE_INFINITY)));
+        assertEquals(false, kernel.lastStepWasOnePass(), "η = 1e305: not provably finite, two passes, handed back");
+    }
+
+    @Test
+    void gradientDescentResumedGivesTheBitsOfAnUninterruptedRun() {
+        UfmObjective f = new UfmObjective(ClassSizes.of(400, 350, 253), 700, 1e-2, 2e-2, 1e-3, true, false, 0.5);
+        assumeTrue(f.fullBatchStepsNatively(), "the step does not run on nclab's native kernels here");
+        double[] x = f.initialPoint(new SplittableRandom(5));
+        double[] resumed = x.clone();
+        nclab.optim.GradientDescent whole = new nclab.optim.GradientDescent(f, nclab.optim.LearningRateSchedule.constant(0.5));
+        for (int t = 0; t < 5; t++) {
+            whole.step(x);
+        }
+        assertTrue(f.lastFullStepWasOnePass());
+        UfmObjective g = new UfmObjective(ClassSizes.of(400, 350, 253), 700, 1e-2, 2e-2, 1e-3, true, false, 0.5);
+        nclab.optim.GradientDescent part = new nclab.optim.GradientDescent(g, nclab.optim.LearningRateSchedule.constant(0.5));
+        for (int t = 0; t < 2; t++) {
+            part.step(resumed);
+        }
+        UfmObjective h = new UfmObjective(ClassSizes.of(400, 350, 253), 700, 1e-2, 2e-2, 1e-3, true, false, 0.5);
+        nclab.optim.GradientDescent rest = new nclab.optim.GradientDescent(h, nclab.optim.LearningRateSchedule.constant(0.5));
+        rest.restore(part.state());
+        double[] copy = resumed.clone();
+        for (int t = 0; t < 3; t++) {
+            rest.step(copy);
+        }
+        assertArrayEquals(x, copy, 0.0);
+    }
+
+    /**
+     * Two native kernels on the same problem (sizes; shape = d, bias, UFM+) into kernels[0..1], and a random x.
+     */
+    private static double[] nativePair(ClassSizes sizes, int[] shape, UfmSgdKernel[] kernels) {
+        int k = sizes.k();
+        int d = shape[0];
+        boolean bias = shape[1] == 1;
+        int n = Math.toIntExact(sizes.total());
+        int[] labels = labels(sizes);
+        int offB = bias ? k * d + n * d : -1;
+        for (int i = 0; i < kernels.length; i++) {
+            kernels[i] = new UfmSgdKernel(k, d, n, k * d, offB, bias, shape[2] == 1, 1e-3, 2e-3, 5e-3, labels,
+                    BlockProducts.javaKernel(), true);
+        }
+        SplittableRandom rnd = new SplittableRandom(k * 17L + d);
+        double[] x = new double[k * d + n * d + (bias ? k : 0)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextGaussian() * 0.5;
+        }
+        return x;
+    }
+
+    private static int[] labels(ClassSizes sizes) {
+        int[] labels = new int[Math.toIntExact(sizes.total())];
+        for (int c = 0, i = 0; c < sizes.k(); c++) {
+            for (int u = 0; u < sizes.count(c); u++) {
+                labels[i++] = c;
+            }
+        }
+        return labels;
+    }
+
     private static void stepsLikeTheBlockedJavaPass(boolean nativeStep) {
         ClassSizes[] classes = {ClassSizes.of(120, 60, 41), ClassSizes.step(10, 3, 0.5, 40),
             ClassSizes.of(50, 40, 30, 20, 20, 10, 7), ClassSizes.step(10, 3, 0.5, 20)};
@@ -127,12 +241,7 @@ class UfmFusedStepTest {
             boolean bias = shapes[s][1] == 1;
             boolean nonNegative = shapes[s][2] == 1;
             int n = Math.toIntExact(sizes.total());
-            int[] labels = new int[n];
-            for (int c = 0, i = 0; c < k; c++) {
-                for (int u = 0; u < sizes.count(c); u++) {
-                    labels[i++] = c;
-                }
-            }
+            int[] labels = labels(sizes);
             int offB = bias ? k * d + n * d : -1;
             UfmSgdKernel blocked = new UfmSgdKernel(k, d, n, k * d, offB, bias, nonNegative, 1e-3, 2e-3, 5e-3, labels,
                     null);
@@ -146,16 +255,17 @@ class UfmFusedStepTest {
             String what = (nativeStep ? "native, " : "Java products, ") + k + " classes, N = " + n + ", d = " + d
                     + ", bias " + bias + ", UFM+ " + nonNegative;
             double[] expect = x.clone();
-            double ve = blocked.fusedFullStep(expect, 0.4, v -> { });
+            double ve = blocked.fusedFullStep(expect, 0.4, v -> { }, Double.POSITIVE_INFINITY);
             double[] got = x.clone();
-            double vg = candidate.fusedFullStep(got, 0.4, v -> { });
+            double vg = candidate.fusedFullStep(got, 0.4, v -> { }, Double.POSITIVE_INFINITY);
             assertEquals(ve, vg, 1e-12 * Math.abs(ve), what + ": value");
             double scale = java.util.Arrays.stream(expect).map(Math::abs).max().orElse(1);
             for (int i = 0; i < x.length; i++) {
                 assertEquals(expect[i], got[i], 1e-12 * scale, what + ", entry " + i);
             }
             double[] again = x.clone();
-            assertEquals(vg, candidate.fusedFullStep(again, 0.4, v -> { }), 0.0, what + ": repeated");
+            assertEquals(vg, candidate.fusedFullStep(again, 0.4, v -> { }, Double.POSITIVE_INFINITY), 0.0,
+                    what + ": repeated");
             assertArrayEquals(got, again, 0.0, what + ": bit-identical when repeated");
         }
     }
@@ -171,7 +281,7 @@ class UfmFusedStepTest {
         }
         f.project(expect);
         double[] once = x.clone();
-        double got = f.fusedGradientStep(once, eta, v -> { });
+        double got = f.fusedGradientStep(once, eta, v -> { }, Double.POSITIVE_INFINITY);
         assertEquals(value, got, 1e-12 * Math.abs(value), what + ": value");
         double scale = 0;
         for (double v : expect) {
@@ -181,7 +291,8 @@ class UfmFusedStepTest {
             assertEquals(expect[i], once[i], 1e-12 * scale, what + ", entry " + i);
         }
         double[] twice = x.clone();
-        assertEquals(got, f.fusedGradientStep(twice, eta, v -> { }), 0.0, what + ": repeated");
+        assertEquals(got, f.fusedGradientStep(twice, eta, v -> { }, Double.POSITIVE_INFINITY), 0.0,
+                what + ": repeated");
         assertArrayEquals(once, twice, 0.0, what + ": bit-identical when repeated");
     }
 }

@@ -288,6 +288,20 @@ class OptimizerTest {
     }
 
     @Test
+    void theGuardsLimitIsTheLargestValueItsCheckAccepts() {
+        // a fused step may compute f(x) in the pass that writes the step when it proves f(x) ≤ limit beforehand
+        DivergenceGuard guard = new DivergenceGuard(100);
+        assertEquals(250.0, guard.limit(2.5));
+        guard.checkLoss(2, 250.0, 2.5);
+        assertThrows(DivergenceException.class, () -> guard.checkLoss(2, Math.nextUp(250.0), 2.5));
+        for (double start : new double[] {0.0, -1.0, Double.NaN}) { // no growth check against such a first value
+            assertEquals(Double.POSITIVE_INFINITY, guard.limit(start));
+            guard.checkLoss(2, 1e300, start);
+        }
+        assertEquals(Double.POSITIVE_INFINITY, new DivergenceGuard(Double.POSITIVE_INFINITY).limit(2.5));
+    }
+
+    @Test
     void rejectsBadConfigurations() {
         assertEquals("batch size must be between 1 and the number of samples N = 17, got batch = 18",
                 assertThrows(InvalidInputException.class, () -> new Sgd(UFM, 18, 1, LearningRateSchedule.constant(1))).getMessage());
