@@ -565,6 +565,130 @@ static SIMD void stepRows(const double *g, double *h, long rows, int d, const do
     }
 }
 
+/*
+ * e^x for x <= 0 (NaN kept, below EXP_FLOOR 0): the operations of nclab.linalg.VectorRowKernels.expNonPositive and
+ * exp1, constant for constant, so that the native softmax gives the Java softmax's probabilities bit for bit.
+ */
+#define EXP_LOG2E 1.4426950408889634
+#define EXP_MAGIC 6755399441055744.0
+#define EXP_FLOOR (-708.0)
+#define EXP_LN2_HI 6.93147180369123816490e-01
+#define EXP_LN2_LO 1.90821492927058770002e-10
+static const double EXP_COEF[14] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040,
+                                    1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600,
+                                    1.0 / 6227020800.0};
+
+INLINE SIMD __m256d expVector(__m256d x) {
+    const __m256d magic = _mm256_set1_pd(EXP_MAGIC), floor = _mm256_set1_pd(EXP_FLOOR);
+    __m256d xc = _mm256_max_pd(x, floor);
+    __m256d t = _mm256_fmadd_pd(xc, _mm256_set1_pd(EXP_LOG2E), magic);
+    __m256d n = _mm256_sub_pd(t, magic);
+    __m256d r = _mm256_fmadd_pd(n, _mm256_set1_pd(-EXP_LN2_HI), xc);
+    r = _mm256_fmadd_pd(n, _mm256_set1_pd(-EXP_LN2_LO), r);
+    __m256d p = _mm256_fmadd_pd(_mm256_set1_pd(EXP_COEF[13]), r, _mm256_set1_pd(EXP_COEF[12]));
+    for (int q = 11; q >= 0; q--) {
+        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(EXP_COEF[q]));
+    }
+    __m256i scale = _mm256_slli_epi64(_mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(magic)), 52);
+    __m256d e = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(p), scale));
+    e = _mm256_blendv_pd(e, _mm256_setzero_pd(), _mm256_cmp_pd(x, floor, _CMP_LT_OQ));
+    return _mm256_blendv_pd(e, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
+}
+
+static SIMD double expScalar(double x) {
+    if (x != x) {
+        return x;
+    }
+    if (x < EXP_FLOOR) {
+        return 0.0;
+    }
+    double t = fma(x, EXP_LOG2E, EXP_MAGIC);
+    double n = t - EXP_MAGIC;
+    double r = fma(n, -EXP_LN2_HI, x);
+    r = fma(n, -EXP_LN2_LO, r);
+    double p = fma(EXP_COEF[13], r, EXP_COEF[12]);
+    for (int q = 11; q >= 0; q--) {
+        p = fma(p, r, EXP_COEF[q]);
+    }
+    union { double d; int64_t i; } tb = {t}, mb = {EXP_MAGIC}, pb = {p};
+    pb.i += (int64_t) ((uint64_t) (tb.i - mb.i) << 52);
+    return pb.d;
+}
+
+/*
+ * The softmax of nclab.model.UfmSgdKernel, natively: rows of k logits in z (bias b added when b != 0) become
+ * scale * (softmax - e_y); returns sum over the rows of CE = log sum_c e^(z_c - max) - (z_y - max). Same three passes
+ * and order as the Java code (shift by the row maximum, exponentiate all rows, normalise; the log of the product of
+ * up to 16 row sums at a time), so the probabilities are its bits; the log is the C library's.
+ */
+static SIMD double softmaxRows(double *z, long rows, int k, const double *b, const int *labels, double scale) {
+    double ce = 0;
+    for (long t = 0; t < rows; t++) {
+        double *o = z + t * k;
+        double max = -INFINITY;
+        for (int c = 0; c < k; c++) {
+            double v = b ? o[c] + b[c] : o[c];
+            o[c] = v;
+            if (v > max) {
+                max = v;
+            }
+        }
+        for (int c = 0; c < k; c++) {
+            o[c] -= max;
+        }
+        ce -= o[labels[t]];
+    }
+    long all = rows * k, j = 0;
+    for (; j + 4 <= all; j += 4) {
+        _mm256_storeu_pd(z + j, expVector(_mm256_loadu_pd(z + j)));
+    }
+    for (; j < all; j++) {
+        z[j] = expScalar(z[j]);
+    }
+    double product = 1;
+    for (long t = 0; t < rows; t++) {
+        double *o = z + t * k;
+        double sum = 0;
+        for (int c = 0; c < k; c++) {
+            sum += o[c];
+        }
+        product *= sum;
+        if ((t & 15) == 15 || t == rows - 1) {
+            ce += log(product);
+            product = 1;
+        }
+        double inv = scale / sum;
+        for (int c = 0; c < k; c++) {
+            o[c] *= inv;
+        }
+        o[labels[t]] -= scale;
+    }
+    return ce;
+}
+
+JNIEXPORT jdouble JNICALL Java_nclab_linalg_NativeKernels_softmax0(JNIEnv *env, jclass cls, jdoubleArray z, jint zOff,
+                                                                   jint rows, jint k, jdoubleArray x, jint bOff,
+                                                                   jintArray labels, jint lOff, jdouble scale) {
+    (void) cls;
+    double *zs = (*env)->GetPrimitiveArrayCritical(env, z, 0);
+    double *xs = bOff >= 0 ? (*env)->GetPrimitiveArrayCritical(env, x, 0) : 0;
+    int *ls = (*env)->GetPrimitiveArrayCritical(env, labels, 0);
+    double ce = 0;
+    if (zs && ls && (bOff < 0 || xs)) {
+        ce = softmaxRows(zs + zOff, rows, k, bOff >= 0 ? xs + bOff : 0, ls + lOff, scale);
+    }
+    if (ls) {
+        (*env)->ReleasePrimitiveArrayCritical(env, labels, ls, JNI_ABORT);
+    }
+    if (xs) {
+        (*env)->ReleasePrimitiveArrayCritical(env, x, xs, JNI_ABORT);
+    }
+    if (zs) {
+        (*env)->ReleasePrimitiveArrayCritical(env, z, zs, 0);
+    }
+    return ce;
+}
+
 JNIEXPORT jdouble JNICALL Java_nclab_linalg_NativeKernels_logits0(JNIEnv *env, jclass cls, jdoubleArray x, jint wOff,
                                                                   jint hOff, jint rows, jint k, jint d, jdoubleArray z,
                                                                   jint zOff) {

@@ -7,7 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
- * nclab's own native kernels for the two passes of the full-batch UFM step (source: {@code
+ * nclab's own native kernels for the full-batch UFM step (source: {@code
  * core/src/main/c/nclab_kernels.c}, compiled by the core module's build where gcc is found, shipped in the jar as
  * {@value #RESOURCE}).
  *
@@ -16,15 +16,17 @@ import java.util.Locale;
  * products were Java tiles or OpenBLAS. These kernels issue prefetches a few rows (logits) or a block (row step)
  * ahead and so read H under the arithmetic:
  * <ul>
- *   <li>{@link #logits}: Z = H Wᵀ for rows of H, two rows × five classes of W per register tile, and Σ‖h_r‖² in the
- *       same pass;</li>
+ *   <li>{@link #logits}: Z = H Wᵀ for rows of H, two rows × five classes of W per register tile (five classes over
+ *       a chunk of ≈ 192 KB of rows at a time, so those rows of W stay in L1), and Σ‖h_r‖² in the same pass;</li>
+ *   <li>{@link #softmax}: the softmax cross-entropy of rows of logits in place, the Java softmax's operations (its
+ *       probabilities bit for bit) at about 0.4 of its time;</li>
  *   <li>{@link #stepRows}: block by block (≈ 192 KB of H) from the last one, acc += G_blkᵀ H_blk from the old rows
  *       while the block before is prefetched, then H_blk ← Π(keep·H_blk + α·G_blk W) in place (Π: clamp at 0 when
  *       asked). From the last block, because a logits pass over the same rows ends there and leaves those blocks
  *       in cache.</li>
  * </ul>
- * Both run in a fixed order, so equal inputs give equal bits; they are not bit-identical to the Java or BLAS products
- * (another summation order).
+ * All run in a fixed order, so equal inputs give equal bits; the products are not bit-identical to the Java or BLAS
+ * products (another summation order).
  *
  * <p>Availability: Linux on x86-64, the library in the jar (a build without gcc has none), a processor with AVX2 and
  * FMA (asked by the library itself), a JVM that hands native code its arrays rather than copies (HotSpot does; two
@@ -106,6 +108,37 @@ public final class NativeKernels {
         return Math.max(1, BLOCK_DOUBLES / d);
     }
 
+    /**
+     * The softmax cross-entropy of rows of logits, in place: z_r = z[zOff + r·k ..] (plus b = x[bOff ..] when bOff ≥
+     * 0) becomes scale·(softmax(z_r) − e_{y_r}) with y_r = labels[lOff + r]; returns Σ_r CE_r, CE_r = log Σ_c
+     * e^{z_rc − max_c z_rc} − (z_r,y_r − max_c z_rc). The operations of nclab's Java softmax (row maximum, our own
+     * exponential, normalisation; the logs of products of up to 16 row sums), so the probabilities are its bits;
+     * the log is the C library's, so Σ CE may differ from the Java sum in the last bits.
+     */
+    public static double softmax(double[] z, int zOff, int rows, int k, double[] x, int bOff, int[] labels, int lOff,
+                                 double scale) {
+        requireLoaded();
+        checkShape(rows, k, 1);
+        ArrayRanges.check(z, zOff, (long) rows * k);
+        if (lOff < 0 || (long) lOff + rows > labels.length) {
+            throw new IndexOutOfBoundsException("labels [" + lOff + ", " + ((long) lOff + rows) + ") of "
+                    + labels.length);
+        }
+        for (int r = 0; r < rows; r++) { // the C side indexes the rows by them
+            if (labels[lOff + r] < 0 || labels[lOff + r] >= k) {
+                throw new IllegalArgumentException("label " + labels[lOff + r] + " of row " + r + " is not in [0, "
+                        + k + ")");
+            }
+        }
+        if (bOff >= 0) {
+            ArrayRanges.check(x, bOff, k);
+            if (x == z) {
+                throw new IllegalArgumentException("the logits must not be written into x");
+            }
+        }
+        return softmax0(z, zOff, rows, k, x, bOff, labels, lOff, scale);
+    }
+
     private static void requireLoaded() {
         if (!AVAILABLE) {
             throw new IllegalStateException("nclab's native kernels are not loaded (see NativeKernels.available())");
@@ -151,6 +184,9 @@ public final class NativeKernels {
 
     private static native double logits0(double[] x, int wOff, int hOff, int rows, int k, int d, double[] z,
                                          int zOff);
+
+    private static native double softmax0(double[] z, int zOff, int rows, int k, double[] x, int bOff, int[] labels,
+                                          int lOff, double scale);
 
     private static native void stepRows0(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
                                          double alpha, double keep, boolean clamp, double[] acc, int accOff,

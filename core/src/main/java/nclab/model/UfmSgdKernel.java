@@ -511,9 +511,8 @@ final class UfmSgdKernel {
      * (x untouched) when the finiteness bound fails. Phase 1 computes the logits, softmax, f(x) and Σ‖h_i‖² (reading
      * H once; max|h| ≤ ‖H‖_F enters the bound); after {@code valueCheck} and the bound, phase 2 reads H once more and,
      * block by block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step
-     * (from the old W); W and b are stepped last. With {@code nativeStep} both passes run on {@link NativeKernels}
-     * (logits and Σ‖h‖² natively, the softmax here; then the ∇W share and the rows' step natively, each half of the
-     * rows in one call that prefetches H ahead of its arithmetic). For K = 4 without products, {@link
+     * (from the old W); W and b are stepped last. With {@code nativeStep} the step runs on {@link NativeKernels},
+     * in one pass over H when the previous step's bound allows, else in these two ({@link #nativeFullStep}). For K = 4 without products, {@link
      * FourClassKernels} do both phases, the softmax giving the step's coefficients −η∇_z f directly and the step
      * running column by column, both phases in two halves of the rows (split {@link #fourSplit}) when N·d ≥ {@value
      * #TWO_THREAD_WORK}. Same mathematics as {@link #fullValueAndGradient} plus the update, in another operation
@@ -629,7 +628,8 @@ final class UfmSgdKernel {
     /**
      * The full-batch step on {@link NativeKernels}, in one pass over H when its premise holds, else in two.
      *
-     * <p>Two passes: the logits, softmax, f(x) and Σ‖h‖² of every block of rows; then {@code valueCheck} and the
+     * <p>Logits, softmax and the row step are native ({@link NativeKernels}), one call per block of rows. Two
+     * passes: the logits, softmax, f(x) and Σ‖h‖² of every block of rows; then {@code valueCheck} and the
      * finiteness bound ({@link #provablyFinite}); then block by block from the last, the block's ∇W share and the
      * rows' step. One pass (read H once instead of twice, the step's whole cost at large N·d being the traffic of H):
      * block by block from the last, the block's logits, softmax, ∇W share and step while it is in cache, and f(x) is
@@ -754,13 +754,18 @@ final class UfmSgdKernel {
         return from == 0 ? 0 : secondHalfBlock;
     }
 
+    /** Rows t0 ≤ t &lt; t0 + rows of g: logits → (softmax − e_y)/N natively ({@link NativeKernels#softmax}); Σ CE_t. */
+    private double nativeSoftmax(double[] x, int t0, int rows) {
+        return NativeKernels.softmax(g, t0 * k, rows, k, x, bias ? offB : -1, labels, t0, 1.0 / n);
+    }
+
     /** Two-pass phase 1 on rows [from, to), block by block: logits and Σ‖h‖² natively, then the softmax and Σ CE. */
     private void logitsByBlocks(double[] x, int from, int to, int at, int rowsPerBlock) {
         int b = firstBlock(from);
         for (int t0 = from; t0 < to; t0 += rowsPerBlock, b++) {
             int rows = Math.min(rowsPerBlock, to - t0);
             blockH2[b] = NativeKernels.logits(x, 0, offH + t0 * d, rows, k, d, g, t0 * k);
-            blockCe[b] = softmax(x, t0, t0 + rows, null, 0, 1.0 / n);
+            blockCe[b] = nativeSoftmax(x, t0, rows);
         }
     }
 
@@ -777,7 +782,7 @@ final class UfmSgdKernel {
             int t0 = from + b * rowsPerBlock;
             int rows = Math.min(rowsPerBlock, to - t0);
             blockH2[first + b] = NativeKernels.logits(x, 0, offH + t0 * d, rows, k, d, g, t0 * k);
-            blockCe[first + b] = softmax(x, t0, t0 + rows, null, 0, 1.0 / n);
+            blockCe[first + b] = nativeSoftmax(x, t0, rows);
             NativeKernels.stepRows(g, t0 * k, x, 0, offH + t0 * d, rows, k, d, -stepEta, keep, nonNegative, acc, 0,
                     b > 0 ? rowsPerBlock : 0);
         }

@@ -174,6 +174,86 @@ class NativeKernelsTest {
     }
 
     @Test
+    void softmaxGivesTheJavaSoftmaxsProbabilitiesBitForBit() {
+        // the operations of UfmSgdKernel's softmax with VectorRowKernels' exponential (exp1 is one lane of it):
+        // every remainder of four entries, more than 16 rows (the logs of products of 16 row sums), with and without
+        // bias, and logits far enough apart that some exponentials are 0
+        assumeLoaded();
+        Random rnd = new Random(11);
+        for (int k : new int[] {1, 2, 3, 4, 5, 7, 10, 13}) {
+            for (int rows : new int[] {1, 2, 3, 17, 48}) {
+                for (boolean bias : new boolean[] {false, true}) {
+                    double[] x = random(rnd, 3 + k);
+                    int[] labels = new int[rows + 2];
+                    for (int r = 0; r < labels.length; r++) {
+                        labels[r] = rnd.nextInt(k);
+                    }
+                    double[] z = random(rnd, 1 + rows * k);
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] *= i % 7 == 3 ? 400 : 3;
+                    }
+                    double[] expect = z.clone();
+                    double ce = NativeKernels.softmax(z, 1, rows, k, x, bias ? 3 : -1, labels, 2, 0.25);
+                    double expectCe = referenceSoftmax(expect, 1, rows, k, x, bias ? 3 : -1, labels, 2, 0.25);
+                    String what = "k = " + k + ", " + rows + " rows, bias " + bias;
+                    assertArrayEquals(expect, z, what);
+                    assertEquals(expectCe, ce, 1e-14 * Math.abs(expectCe), what); // the log is the C library's
+                }
+            }
+        }
+        double[] z = new double[6];
+        assertThrows(IllegalArgumentException.class, // the C side indexes the rows by the labels
+                () -> NativeKernels.softmax(z, 0, 2, 3, z, -1, new int[] {0, 3}, 0, 1.0));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> NativeKernels.softmax(z, 0, 2, 3, z, -1, new int[] {0}, 0, 1.0));
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.softmax(z, 0, 2, 3, z, 0, new int[] {0, 1}, 0, 1.0));
+    }
+
+    /** UfmSgdKernel's softmax on rows of z (the bias from x[bOff] when bOff ≥ 0), exp1 for every entry. */
+    private static double referenceSoftmax(double[] z, int zOff, int rows, int k, double[] x, int bOff, int[] labels,
+                                           int lOff, double scale) {
+        double ce = 0;
+        for (int t = 0; t < rows; t++) {
+            int o = zOff + t * k;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                double v = bOff >= 0 ? z[o + c] + x[bOff + c] : z[o + c];
+                z[o + c] = v;
+                if (v > max) {
+                    max = v;
+                }
+            }
+            for (int c = 0; c < k; c++) {
+                z[o + c] -= max;
+            }
+            ce -= z[o + labels[lOff + t]];
+        }
+        for (int i = zOff; i < zOff + rows * k; i++) {
+            z[i] = VectorRowKernels.exp1(z[i]);
+        }
+        double product = 1;
+        for (int t = 0; t < rows; t++) {
+            int o = zOff + t * k;
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                sum += z[o + c];
+            }
+            product *= sum;
+            if ((t & 15) == 15 || t == rows - 1) {
+                ce += Math.log(product);
+                product = 1;
+            }
+            double inv = scale / sum;
+            for (int c = 0; c < k; c++) {
+                z[o + c] *= inv;
+            }
+            z[o + labels[lOff + t]] -= scale;
+        }
+        return ce;
+    }
+
+    @Test
     void theClampIsTheJavaProjectionAlsoForMinusZeroAndNaN() {
         // y < 0 ? 0 : y keeps −0 and NaN (a max instruction would return +0 for both): row 1 has zero coefficients
         // and −0 features, so every column of it steps to −0; one feature of row 2 is NaN
