@@ -15,7 +15,7 @@ import nclab.linalg.RowKernels;
  * vectorises; all sums run in a fixed order (deterministic). For K = 4 without momentum and distinct batch rows,
  * the step runs on {@link FourClassKernels} instead ({@link #prepareFourClass}). The full-batch step ({@link
  * #fusedFullStep}) splits its rows in two halves at a point fixed by the shape and runs the second on a {@link
- * HelperThread}. Not thread-safe; allocates only when a batch larger than every earlier one arrives.
+ * HelperThread} (the native step: in ranges that both threads take one at a time). Not thread-safe; allocates only when a batch larger than every earlier one arrives.
  */
 final class UfmSgdKernel {
     /** The SIMD or scalar inner loops ({@link RowKernels#best()}). */
@@ -57,13 +57,24 @@ final class UfmSgdKernel {
     private final double[] secondW;
     private final double[] sums = new double[4];
     /**
-     * Native step: Σ CE and Σ‖h‖² of each block of rows ({@link NativeKernels#blockRows}; the first half's blocks
-     * from index 0, the second's from {@link #secondHalfBlock}), added up in index order afterwards, so that the
-     * one-pass and the two-pass step give the same bits.
+     * Native step: the rows in {@link #ranges} ranges of whole blocks ({@link NativeKernels#blockRows}), fixed by the
+     * shape, that the caller and the helper thread take one at a time, whichever is free (a processor slowed by
+     * others then does fewer of them); range r covers rows [rangeFrom[r], rangeFrom[r + 1]) and adds its ∇W share to
+     * rangeAcc[r], so the numbers never depend on which thread took which range.
+     */
+    static final int RANGES = 8;
+    private int ranges;
+    private int[] rangeFrom;
+    private double[][] rangeAcc;
+    private final java.util.concurrent.atomic.AtomicInteger nextRange = new java.util.concurrent.atomic.AtomicInteger();
+    private java.util.function.IntConsumer rangeWork;
+    private final Runnable rangeLoop = this::takeRanges;
+    /**
+     * Native step: Σ CE and Σ‖h‖² of each block of rows (index: first row / rows per block), added up in index order
+     * afterwards, so that the one-pass and the two-pass step give the same bits.
      */
     private double[] blockCe;
     private double[] blockH2;
-    private int secondHalfBlock;
     /**
      * The one-pass premise, carried from the last native step this kernel took: the array it wrote, copies of the W
      * and b it wrote, and a bound on Σ‖h_i‖² of the rows it wrote ({@link #carriedH2}, NaN when nothing is carried).
@@ -628,8 +639,10 @@ final class UfmSgdKernel {
     /**
      * The full-batch step on {@link NativeKernels}, in one pass over H when its premise holds, else in two.
      *
-     * <p>Logits, softmax and the row step are native ({@link NativeKernels}), one call per block of rows. Two
-     * passes: the logits, softmax, f(x) and Σ‖h‖² of every block of rows; then {@code valueCheck} and the
+     * <p>Logits, softmax and the row step are native ({@link NativeKernels}), one call per block of rows; the rows
+     * are cut into {@link #RANGES} ranges of whole blocks that this thread and the {@link HelperThread} take one at a
+     * time ({@link #inRanges}: on a shared machine one processor is often slowed by other work for a while, and a
+     * fixed half each would make the step wait for the slower one). Two passes: the logits, softmax, f(x) and Σ‖h‖² of every block of rows; then {@code valueCheck} and the
      * finiteness bound ({@link #provablyFinite}); then block by block from the last, the block's ∇W share and the
      * rows' step. One pass (read H once instead of twice, the step's whole cost at large N·d being the traffic of H):
      * block by block from the last, the block's logits, softmax, ∇W share and step while it is in cache, and f(x) is
@@ -645,33 +658,36 @@ final class UfmSgdKernel {
      * the step is then still the exact gradient step, but its value is checked after it is written.
      *
      * <p>Both ways compute every number in the same order (per block: the logits, the softmax and its Σ CE, Σ‖h‖²;
-     * the ∇W shares from the last block to the first; the block sums added in index order), so they give the same
-     * bits, and a resumed run, whose first step has nothing carried, continues exactly as an uninterrupted one.
+     * per range the ∇W shares from its last block to its first, the ranges' shares added in range order; the block
+     * sums added in index order), so they give the same bits whichever thread takes which range, and a resumed run,
+     * whose first step has nothing carried, continues exactly as an uninterrupted one.
      */
     private double nativeFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck,
                                   double valueLimit) {
-        int split = split();
         int rowsPerBlock = NativeKernels.blockRows(d);
-        int blocks = blocksOf(split, rowsPerBlock) + blocksOf(n - split, rowsPerBlock);
-        if (blockCe == null || blockCe.length < blocks) {
+        int blocks = blocksOf(n, rowsPerBlock);
+        if (rangeFrom == null) {
             blockCe = new double[blocks];
             blockH2 = new double[blocks];
+            ranges = Math.min(RANGES, blocks);
+            rangeFrom = new int[ranges + 1];
+            for (int r = 0; r <= ranges; r++) {
+                rangeFrom[r] = Math.min(n, (int) ((long) r * blocks / ranges) * rowsPerBlock);
+            }
+            rangeAcc = new double[ranges][k * d];
         }
-        secondHalfBlock = blocksOf(split, rowsPerBlock);
         double maxWRow = maxWeightRowNorm(x);
         double keep = 1.0 - eta * lambdaH;
         boolean onePass = onePassPremise(x, eta, valueLimit, maxWRow);
         carriedX = null;
         lastOnePass = onePass;
-        java.util.Arrays.fill(secondW, 0.0);
-        java.util.Arrays.fill(newW, 0.0);
+        for (double[] acc : rangeAcc) {
+            java.util.Arrays.fill(acc, 0.0);
+        }
         if (onePass) {
-            stepX = x;
-            stepEta = eta;
-            inHalves(split, (from, to, at) -> onePassHalf(from, to, at, rowsPerBlock));
-            stepX = null;
+            inRanges(r -> onePassRange(x, eta, keep, r, rowsPerBlock));
         } else {
-            inHalves(split, (from, to, at) -> logitsByBlocks(x, from, to, at, rowsPerBlock));
+            inRanges(r -> logitsByBlocks(x, r, rowsPerBlock));
         }
         double ce = 0;
         double h2 = 0;
@@ -689,16 +705,58 @@ final class UfmSgdKernel {
             if (!provablyFinite(x, Math.sqrt(h2), eta, lambdaH, n)) {
                 return Double.NaN;
             }
-            inHalves(split, (from, to, at) -> NativeKernels.stepRows(g, from * k, x, 0, offH + from * d,
-                    to - from, k, d, -eta, keep, nonNegative, at == 0 ? newW : secondW, 0));
+            inRanges(r -> NativeKernels.stepRows(g, rangeFrom[r] * k, x, 0, offH + rangeFrom[r] * d,
+                    rangeFrom[r + 1] - rangeFrom[r], k, d, -eta, keep, nonNegative, rangeAcc[r], 0));
         }
         if (bias) {
             biasSums(x, n, lambdaB, newB, 0);
         }
-        addWeightRidge(x);
+        System.arraycopy(rangeAcc[0], 0, newW, 0, k * d); // ∇W = Σ_r (range r's share), in range order, + λ_W W
+        for (int r = 1; r < ranges; r++) {
+            double[] acc = rangeAcc[r];
+            for (int i = 0; i < k * d; i++) {
+                newW[i] += acc[i];
+            }
+        }
+        for (int i = 0; i < k * d; i++) {
+            newW[i] = Math.fma(lambdaW, x[i], newW[i]);
+        }
         stepWeightsAndBias(x, eta);
         carry(x, h2, maxWRow, eta, keep);
         return value;
+    }
+
+    /**
+     * Runs work(r) for every range r, taken one at a time by this thread and the helper thread, whichever is free;
+     * returns when all have ended. One range: here.
+     */
+    private void inRanges(java.util.function.IntConsumer work) {
+        rangeWork = work;
+        nextRange.set(0);
+        try {
+            if (ranges == 1) {
+                work.accept(0);
+                return;
+            }
+            if (helper == null) {
+                helper = new HelperThread("nclab-ufm-step");
+            }
+            helper.offer(rangeLoop);
+            try {
+                takeRanges();
+            } finally {
+                helper.finish(); // the helper's loop: run here if it has not started (nothing left), else awaited
+            }
+        } finally {
+            rangeWork = null;
+        }
+    }
+
+    private void takeRanges() {
+        java.util.function.IntConsumer work = rangeWork;
+        for (int r = nextRange.getAndIncrement(); r < ranges; r = nextRange.getAndIncrement()) {
+            work.accept(r);
+        }
     }
 
     private static int blocksOf(int rows, int rowsPerBlock) {
@@ -744,14 +802,14 @@ final class UfmSgdKernel {
         carriedX = x;
     }
 
+    /** Tests: the helper thread the two-thread steps use (one that never starts a thread runs all on the caller). */
+    void useHelper(HelperThread h) {
+        helper = h;
+    }
+
     /** Whether the last full-batch step on the native kernels ran in one pass over H (tests). */
     boolean lastStepWasOnePass() {
         return lastOnePass;
-    }
-
-    /** First block index of the half that starts at row {@code from}. */
-    private int firstBlock(int from) {
-        return from == 0 ? 0 : secondHalfBlock;
     }
 
     /** Rows t0 ≤ t &lt; t0 + rows of g: logits → (softmax − e_y)/N natively ({@link NativeKernels#softmax}); Σ CE_t. */
@@ -759,32 +817,30 @@ final class UfmSgdKernel {
         return NativeKernels.softmax(g, t0 * k, rows, k, x, bias ? offB : -1, labels, t0, 1.0 / n);
     }
 
-    /** Two-pass phase 1 on rows [from, to), block by block: logits and Σ‖h‖² natively, then the softmax and Σ CE. */
-    private void logitsByBlocks(double[] x, int from, int to, int at, int rowsPerBlock) {
-        int b = firstBlock(from);
-        for (int t0 = from; t0 < to; t0 += rowsPerBlock, b++) {
-            int rows = Math.min(rowsPerBlock, to - t0);
+    /** Two-pass phase 1 on range r, block by block: logits and Σ‖h‖², then the softmax and Σ CE. */
+    private void logitsByBlocks(double[] x, int r, int rowsPerBlock) {
+        for (int t0 = rangeFrom[r]; t0 < rangeFrom[r + 1]; t0 += rowsPerBlock) {
+            int rows = Math.min(rowsPerBlock, rangeFrom[r + 1] - t0);
+            int b = t0 / rowsPerBlock;
             blockH2[b] = NativeKernels.logits(x, 0, offH + t0 * d, rows, k, d, g, t0 * k);
             blockCe[b] = nativeSoftmax(x, t0, rows);
         }
     }
 
     /**
-     * The one pass on rows [from, to), block by block from the last: logits, Σ‖h‖², softmax and Σ CE, then the
-     * block's ∇W share and its rows' step (prefetching the block taken next).
+     * The one pass on range r, block by block from the last: logits, Σ‖h‖², softmax and Σ CE, then the block's ∇W
+     * share and its rows' step (prefetching the block taken next).
      */
-    private void onePassHalf(int from, int to, int at, int rowsPerBlock) {
-        double[] x = stepX;
-        double keep = 1.0 - stepEta * lambdaH;
-        double[] acc = at == 0 ? newW : secondW;
-        int first = firstBlock(from);
+    private void onePassRange(double[] x, double eta, double keep, int r, int rowsPerBlock) {
+        int from = rangeFrom[r];
+        int to = rangeFrom[r + 1];
         for (int b = blocksOf(to - from, rowsPerBlock) - 1; b >= 0; b--) {
             int t0 = from + b * rowsPerBlock;
             int rows = Math.min(rowsPerBlock, to - t0);
-            blockH2[first + b] = NativeKernels.logits(x, 0, offH + t0 * d, rows, k, d, g, t0 * k);
-            blockCe[first + b] = nativeSoftmax(x, t0, rows);
-            NativeKernels.stepRows(g, t0 * k, x, 0, offH + t0 * d, rows, k, d, -stepEta, keep, nonNegative, acc, 0,
-                    b > 0 ? rowsPerBlock : 0);
+            blockH2[t0 / rowsPerBlock] = NativeKernels.logits(x, 0, offH + t0 * d, rows, k, d, g, t0 * k);
+            blockCe[t0 / rowsPerBlock] = nativeSoftmax(x, t0, rows);
+            NativeKernels.stepRows(g, t0 * k, x, 0, offH + t0 * d, rows, k, d, -eta, keep, nonNegative, rangeAcc[r],
+                    0, b > 0 ? rowsPerBlock : 0);
         }
     }
 

@@ -146,6 +146,25 @@ class UfmFusedStepTest {
     }
 
     @Test
+    void nativeStepGivesTheSameBitsWhicheverThreadTakesWhichRange() {
+        // the rows are cut into ranges that both threads take one at a time: all on the caller, or shared by turns
+        // of the scheduler, the same numbers
+        assumeTrue(NativeKernels.available(), "nclab's native kernels are not built or not supported here");
+        UfmSgdKernel[] kernels = new UfmSgdKernel[2];
+        double[] x = nativePair(ClassSizes.of(400, 350, 253), new int[] {512, 1, 0}, kernels);
+        kernels[0].useHelper(HelperThread.withoutThread());
+        kernels[1].useHelper(HelperThread.withThread("test"));
+        double[] alone = x.clone();
+        double[] shared = x.clone();
+        for (int step = 1; step <= 3; step++) {
+            double v1 = kernels[0].fusedFullStep(alone, 0.4, v -> { }, Double.POSITIVE_INFINITY);
+            double v2 = kernels[1].fusedFullStep(shared, 0.4, v -> { }, Double.POSITIVE_INFINITY);
+            assertEquals(v1, v2, 0.0, "step " + step);
+            assertArrayEquals(alone, shared, 0.0, "step " + step);
+        }
+    }
+
+    @Test
     void onePassNeedsItsPremise() {
         assumeTrue(NativeKernels.available(), "nclab's native kernels are not built or not supported here");
         UfmSgdKernel[] kernels = new UfmSgdKernel[2];
