@@ -93,6 +93,41 @@ class RunResumeTest extends SolveRunFixture {
     }
 
     @Test
+    void largeFullBatchGradientDescentResumesBitIdentically() throws Exception {
+        // N·K·d above the products threshold: the native step where the kernels load, whose steps after the first
+        // read H once, carrying a bound from step to step; the resumed run's first step carries nothing
+        Path cfg = tmp.resolve("gd.yaml");
+        Files.writeString(cfg, "model: ufm\nsizes: [600, 400, 103]\nd: 100\nlambda_w: 5e-4\nlambda_h: 5e-4\n"
+                + "optimizer: gd\nlr: 0.5\nsteps: 20000\nseed: 12\ncheckpoint_steps: 2000\nlog_points: 40\n");
+        Path killed = tmp.resolve("killed-gd");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(RowKernels.childJvmOptions());
+        command.addAll(List.of("-cp", cp, ChildRun.class.getName(), cfg.toString(), killed.toString(), "standard"));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("child-gd.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(killed.resolve("checkpoint.npz")) && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(20, TimeUnit.SECONDS);
+        }
+        assertTrue(Files.exists(killed.resolve("checkpoint.npz")),
+                "child wrote no checkpoint: " + Files.readString(tmp.resolve("child-gd.log")));
+        assertFalse(Files.exists(killed.resolve("summary.json")), "child finished before it was killed");
+        SolveRunner standard = new SolveRunner(StandardRegistry.create());
+        assertTrue(standard.resume(killed).completed());
+        Path clean = tmp.resolve("clean-gd");
+        standard.start(SolveConfig.read(cfg), clean);
+        assertEquals(Files.readString(clean.resolve("metrics.csv")), Files.readString(killed.resolve("metrics.csv")));
+        assertArrayEquals(bytes(clean.resolve("final.npz")), bytes(killed.resolve("final.npz")));
+        Map<String, Object> prov = Json.read(clean.resolve("provenance.json"));
+        assertEquals(nclab.linalg.NativeKernels.available(), prov.get("native_kernels"));
+    }
+
+    @Test
     void resumeWithoutCheckpointStartsOver() throws Exception {
         Path dir = tmp.resolve("fresh");
         // a run directory whose session died before its first checkpoint
