@@ -15,7 +15,8 @@ import nclab.linalg.RowKernels;
  * vectorises; all sums run in a fixed order (deterministic). For K = 4 without momentum and distinct batch rows,
  * the step runs on {@link FourClassKernels} instead ({@link #prepareFourClass}). The full-batch step ({@link
  * #fusedFullStep}) splits its rows in two halves at a point fixed by the shape and runs the second on a {@link
- * HelperThread} (the native step: in ranges that both threads take one at a time). Not thread-safe; allocates only when a batch larger than every earlier one arrives.
+ * HelperThread} (the native step: in ranges that both threads take one at a time). Not thread-safe; allocates only
+ * when a batch larger than every earlier one arrives.
  */
 final class UfmSgdKernel {
     /** The SIMD or scalar inner loops ({@link RowKernels#best()}). */
@@ -523,11 +524,11 @@ final class UfmSgdKernel {
      * H once; max|h| ≤ ‖H‖_F enters the bound); after {@code valueCheck} and the bound, phase 2 reads H once more and,
      * block by block, adds the block's share of ∇W (from the old rows) and then overwrites the rows with their step
      * (from the old W); W and b are stepped last. With {@code nativeStep} the step runs on {@link NativeKernels},
-     * in one pass over H when the previous step's bound allows, else in these two ({@link #nativeFullStep}). For K = 4 without products, {@link
-     * FourClassKernels} do both phases, the softmax giving the step's coefficients −η∇_z f directly and the step
-     * running column by column, both phases in two halves of the rows (split {@link #fourSplit}) when N·d ≥ {@value
-     * #TWO_THREAD_WORK}. Same mathematics as {@link #fullValueAndGradient} plus the update, in another operation
-     * order.
+     * in one pass over H when the previous step's bound allows, else in these two ({@link #nativeFullStep}). For
+     * K = 4 without products, {@link FourClassKernels} do both phases, the softmax giving the step's coefficients
+     * −η∇_z f directly and the step running column by column, both phases in two halves of the rows (split {@link
+     * #fourSplit}) when N·d ≥ {@value #TWO_THREAD_WORK}. Same mathematics as {@link #fullValueAndGradient} plus the
+     * update, in another operation order.
      */
     double fusedFullStep(double[] x, double eta, java.util.function.DoubleConsumer valueCheck, double valueLimit) {
         if (g.length < n * k) {
@@ -642,9 +643,9 @@ final class UfmSgdKernel {
      * <p>Logits, softmax and the row step are native ({@link NativeKernels}), one call per block of rows; the rows
      * are cut into {@link #RANGES} ranges of whole blocks that this thread and the {@link HelperThread} take one at a
      * time ({@link #inRanges}: on a shared machine one processor is often slowed by other work for a while, and a
-     * fixed half each would make the step wait for the slower one). Two passes: the logits, softmax, f(x) and Σ‖h‖² of every block of rows; then {@code valueCheck} and the
-     * finiteness bound ({@link #provablyFinite}); then block by block from the last, the block's ∇W share and the
-     * rows' step. One pass (read H once instead of twice, the step's whole cost at large N·d being the traffic of H):
+     * fixed half each would make the step wait for the slower one). Two passes: the logits, softmax, f(x) and
+     * Σ‖h‖² of every block of rows; then {@code valueCheck} and the finiteness bound ({@link #provablyFinite}); then
+     * block by block from the last, the block's ∇W share and the rows' step. One pass (read H once instead of twice, the step's whole cost at large N·d being the traffic of H):
      * block by block from the last, the block's logits, softmax, ∇W share and step while it is in cache, and f(x) is
      * handed to {@code valueCheck} after the pass. That is only done when, before anything is written, a bound proves
      * f(x) ≤ {@code valueLimit} (so the check cannot fail) and every written number finite:

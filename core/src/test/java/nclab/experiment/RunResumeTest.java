@@ -63,48 +63,36 @@ class RunResumeTest extends SolveRunFixture {
     @Test
     void realSgdWithMomentumResumesBitIdentically() throws Exception {
         // The real model and optimiser: minibatch order from (seed, epoch), velocity in the checkpoint.
-        Path cfg = tmp.resolve("sgd.yaml");
-        Files.writeString(cfg, "model: ufm\nsizes: [40, 40, 4, 4]\nd: 8\noptimizer: sgd\nlr: 0.4\nbatch: 4\n"
+        killResumeAndCompare("sgd", "model: ufm\nsizes: [40, 40, 4, 4]\nd: 8\noptimizer: sgd\nlr: 0.4\nbatch: 4\n"
                 + "momentum: 0.5\nepochs: 20000\nseed: 11\ncheckpoint_steps: 40000\nlog_points: 60\n");
-        Path killed = tmp.resolve("killed-sgd");
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(RowKernels.childJvmOptions());
-        command.addAll(List.of("-cp", cp, ChildRun.class.getName(), cfg.toString(), killed.toString(), "standard"));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("child-sgd.log").toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(killed.resolve("checkpoint.npz")) && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        } finally {
-            child.destroyForcibly();
-            child.waitFor(20, TimeUnit.SECONDS);
-        }
-        assertTrue(Files.exists(killed.resolve("checkpoint.npz")),
-                "child wrote no checkpoint: " + Files.readString(tmp.resolve("child-sgd.log")));
-        assertFalse(Files.exists(killed.resolve("summary.json")), "child finished before it was killed");
-        SolveRunner standard = new SolveRunner(StandardRegistry.create());
-        assertTrue(standard.resume(killed).completed());
-        Path clean = tmp.resolve("clean-sgd");
-        standard.start(SolveConfig.read(cfg), clean);
-        assertEquals(Files.readString(clean.resolve("metrics.csv")), Files.readString(killed.resolve("metrics.csv")));
-        assertArrayEquals(bytes(clean.resolve("final.npz")), bytes(killed.resolve("final.npz")));
     }
 
     @Test
     void largeFullBatchGradientDescentResumesBitIdentically() throws Exception {
         // N·K·d above the products threshold: the native step where the kernels load, whose steps after the first
         // read H once, carrying a bound from step to step; the resumed run's first step carries nothing
-        Path cfg = tmp.resolve("gd.yaml");
-        Files.writeString(cfg, "model: ufm\nsizes: [600, 400, 103]\nd: 100\nlambda_w: 5e-4\nlambda_h: 5e-4\n"
-                + "optimizer: gd\nlr: 0.5\nsteps: 20000\nseed: 12\ncheckpoint_steps: 2000\nlog_points: 40\n");
-        Path killed = tmp.resolve("killed-gd");
+        Path clean = killResumeAndCompare("gd", "model: ufm\nsizes: [600, 400, 103]\nd: 100\nlambda_w: 5e-4\n"
+                + "lambda_h: 5e-4\noptimizer: gd\nlr: 0.5\nsteps: 20000\nseed: 12\ncheckpoint_steps: 2000\n"
+                + "log_points: 40\n");
+        Map<String, Object> prov = Json.read(clean.resolve("provenance.json"));
+        assertEquals(nclab.linalg.NativeKernels.available(), prov.get("native_kernels"));
+    }
+
+    /**
+     * Runs the standard registry's config {@code yaml} in a child JVM, kills it once its first checkpoint exists,
+     * resumes it here and runs it again from the start: metrics.csv and final.npz must be the same bytes. Returns
+     * the clean run's directory.
+     */
+    private Path killResumeAndCompare(String name, String yaml) throws Exception {
+        Path cfg = tmp.resolve(name + ".yaml");
+        Files.writeString(cfg, yaml);
+        Path killed = tmp.resolve("killed-" + name);
+        Path log = tmp.resolve("child-" + name + ".log");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(RowKernels.childJvmOptions());
         command.addAll(List.of("-cp", cp, ChildRun.class.getName(), cfg.toString(), killed.toString(), "standard"));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("child-gd.log").toFile()).start();
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.exists(killed.resolve("checkpoint.npz")) && child.isAlive() && System.nanoTime() < deadline) {
@@ -114,17 +102,15 @@ class RunResumeTest extends SolveRunFixture {
             child.destroyForcibly();
             child.waitFor(20, TimeUnit.SECONDS);
         }
-        assertTrue(Files.exists(killed.resolve("checkpoint.npz")),
-                "child wrote no checkpoint: " + Files.readString(tmp.resolve("child-gd.log")));
+        assertTrue(Files.exists(killed.resolve("checkpoint.npz")), "child wrote no checkpoint: " + Files.readString(log));
         assertFalse(Files.exists(killed.resolve("summary.json")), "child finished before it was killed");
         SolveRunner standard = new SolveRunner(StandardRegistry.create());
         assertTrue(standard.resume(killed).completed());
-        Path clean = tmp.resolve("clean-gd");
+        Path clean = tmp.resolve("clean-" + name);
         standard.start(SolveConfig.read(cfg), clean);
         assertEquals(Files.readString(clean.resolve("metrics.csv")), Files.readString(killed.resolve("metrics.csv")));
         assertArrayEquals(bytes(clean.resolve("final.npz")), bytes(killed.resolve("final.npz")));
-        Map<String, Object> prov = Json.read(clean.resolve("provenance.json"));
-        assertEquals(nclab.linalg.NativeKernels.available(), prov.get("native_kernels"));
+        return clean;
     }
 
     @Test

@@ -365,7 +365,7 @@ class NativeKernelsTest {
      */
     private static void referenceStep(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
                                       double alpha, double keep, boolean clamp, double[] acc, int accOff) {
-        int block = Math.max(1, NativeKernels.BLOCK_DOUBLES / d);
+        int block = NativeKernels.blockRows(d);
         for (int b = (rows + block - 1) / block - 1; b >= 0; b--) { // the last block first
             int r0 = b * block;
             int n = Math.min(block, rows - r0);

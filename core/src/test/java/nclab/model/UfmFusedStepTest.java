@@ -12,6 +12,8 @@ import nclab.data.ClassSizes;
 import nclab.linalg.BlockProducts;
 import nclab.linalg.NativeBlas;
 import nclab.linalg.NativeKernels;
+import nclab.optim.GradientDescent;
+import nclab.optim.LearningRateSchedule;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -173,7 +175,8 @@ class UfmFusedStepTest {
         double first = kernel.fusedFullStep(x, 0.4, v -> { }, Double.POSITIVE_INFINITY);
         kernel.fusedFullStep(x, 0.4, v -> { }, Double.POSITIVE_INFINITY);
         assertTrue(kernel.lastStepWasOnePass(), "carried from the step before");
-        kernel.fusedFullStep(x, 0.4, v -> { }, first * 1.0001); // f is far below the bound's log K + 2‖w‖‖h‖ …
+        // a limit just above f: f is far below the bound (log K + 2 max‖w_c‖ ‖H‖_F/√N + …), which cannot prove it
+        kernel.fusedFullStep(x, 0.4, v -> { }, first * 1.0001);
         assertEquals(false, kernel.lastStepWasOnePass(), "a limit the bound cannot prove: two passes");
         kernel.fusedFullStep(x, 0.4, v -> { }, Double.POSITIVE_INFINITY);
         assertTrue(kernel.lastStepWasOnePass());
@@ -197,18 +200,18 @@ class UfmFusedStepTest {
         assumeTrue(f.fullBatchStepsNatively(), "the step does not run on nclab's native kernels here");
         double[] x = f.initialPoint(new SplittableRandom(5));
         double[] resumed = x.clone();
-        nclab.optim.GradientDescent whole = new nclab.optim.GradientDescent(f, nclab.optim.LearningRateSchedule.constant(0.5));
+        GradientDescent whole = new GradientDescent(f, LearningRateSchedule.constant(0.5));
         for (int t = 0; t < 5; t++) {
             whole.step(x);
         }
         assertTrue(f.lastFullStepWasOnePass());
         UfmObjective g = new UfmObjective(ClassSizes.of(400, 350, 253), 700, 1e-2, 2e-2, 1e-3, true, false, 0.5);
-        nclab.optim.GradientDescent part = new nclab.optim.GradientDescent(g, nclab.optim.LearningRateSchedule.constant(0.5));
+        GradientDescent part = new GradientDescent(g, LearningRateSchedule.constant(0.5));
         for (int t = 0; t < 2; t++) {
             part.step(resumed);
         }
         UfmObjective h = new UfmObjective(ClassSizes.of(400, 350, 253), 700, 1e-2, 2e-2, 1e-3, true, false, 0.5);
-        nclab.optim.GradientDescent rest = new nclab.optim.GradientDescent(h, nclab.optim.LearningRateSchedule.constant(0.5));
+        GradientDescent rest = new GradientDescent(h, LearningRateSchedule.constant(0.5));
         rest.restore(part.state());
         double[] copy = resumed.clone();
         for (int t = 0; t < 3; t++) {
