@@ -120,6 +120,54 @@ public final class NativeKernels {
         requireLoaded();
         checkShape(rows, k, 1);
         ArrayRanges.check(z, zOff, (long) rows * k);
+        checkLabels(labels, lOff, rows, k);
+        if (bOff >= 0) {
+            ArrayRanges.check(x, bOff, k);
+            if (x == z) {
+                throw new IllegalArgumentException("the logits must not be written into x");
+            }
+        }
+        return softmax0(z, zOff, rows, k, x, bOff, labels, lOff, scale);
+    }
+
+    /**
+     * The one-pass step of rows [0, rows) of H (h_r = x[hOff + r·d ..]), in blocks of {@link #blockRows} rows from
+     * the last: for block i, {@link #logits} into its rows of g (Σ‖h‖² of its old rows into blockH2[blockOff + i]),
+     * {@link #softmax} of those rows in place (bias x[bOff ..] when bOff ≥ 0, labels from lOff, Σ CE into
+     * blockCe[blockOff + i]), then {@link #stepRows} on the block, prefetching the block before it. Exactly the
+     * numbers of those three calls made block by block, from one native call (W is copied once per call with its rows
+     * a cache line further apart, so that its lines and H's stop competing for one L1 set: see the C source).
+     */
+    public static void onePassBlocks(double[] g, int gOff, double[] x, int wOff, int bOff, int hOff, int rows, int k,
+                                     int d, int[] labels, int lOff, double scale, double alpha, double keep,
+                                     boolean clamp, double[] acc, int accOff, double[] blockH2, double[] blockCe,
+                                     int blockOff) {
+        requireLoaded();
+        checkShape(rows, k, d);
+        ArrayRanges.check(g, gOff, (long) rows * k);
+        ArrayRanges.check(x, wOff, (long) k * d);
+        ArrayRanges.check(x, hOff, (long) rows * d);
+        ArrayRanges.checkDisjoint(wOff, (long) k * d, hOff, (long) rows * d);
+        if (bOff >= 0) {
+            ArrayRanges.check(x, bOff, k);
+            ArrayRanges.checkDisjoint(bOff, k, hOff, (long) rows * d);
+        }
+        ArrayRanges.check(acc, accOff, (long) k * d);
+        checkLabels(labels, lOff, rows, k);
+        int blocks = (rows + blockRows(d) - 1) / blockRows(d);
+        ArrayRanges.check(blockH2, blockOff, blocks);
+        ArrayRanges.check(blockCe, blockOff, blocks);
+        java.util.Set<Object> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Object a : new Object[] {g, x, acc, blockH2, blockCe}) {
+            if (!arrays.add(a)) {
+                throw new IllegalArgumentException("g, x, acc, blockH2 and blockCe must be five different arrays");
+            }
+        }
+        onePassBlocks0(g, gOff, x, wOff, bOff, hOff, rows, k, d, labels, lOff, scale, alpha, keep, clamp, acc, accOff,
+                blockH2, blockCe, blockOff);
+    }
+
+    private static void checkLabels(int[] labels, int lOff, int rows, int k) {
         if (lOff < 0 || (long) lOff + rows > labels.length) {
             throw new IndexOutOfBoundsException("labels [" + lOff + ", " + ((long) lOff + rows) + ") of "
                     + labels.length);
@@ -130,13 +178,6 @@ public final class NativeKernels {
                         + k + ")");
             }
         }
-        if (bOff >= 0) {
-            ArrayRanges.check(x, bOff, k);
-            if (x == z) {
-                throw new IllegalArgumentException("the logits must not be written into x");
-            }
-        }
-        return softmax0(z, zOff, rows, k, x, bOff, labels, lOff, scale);
     }
 
     private static void requireLoaded() {
@@ -191,4 +232,9 @@ public final class NativeKernels {
     private static native void stepRows0(double[] g, int gOff, double[] x, int wOff, int hOff, int rows, int k, int d,
                                          double alpha, double keep, boolean clamp, double[] acc, int accOff,
                                          int ahead);
+
+    private static native void onePassBlocks0(double[] g, int gOff, double[] x, int wOff, int bOff, int hOff, int rows,
+                                              int k, int d, int[] labels, int lOff, double scale, double alpha,
+                                              double keep, boolean clamp, double[] acc, int accOff, double[] blockH2,
+                                              double[] blockCe, int blockOff);
 }

@@ -61,9 +61,11 @@ final class UfmSgdKernel {
      * Native step: the rows in {@link #ranges} ranges of whole blocks ({@link NativeKernels#blockRows}), fixed by the
      * shape, that the caller and the helper thread take one at a time, whichever is free (a processor slowed by
      * others then does fewer of them); range r covers rows [rangeFrom[r], rangeFrom[r + 1]) and adds its ∇W share to
-     * rangeAcc[r], so the numbers never depend on which thread took which range.
+     * rangeAcc[r], so the numbers never depend on which thread took which range. Sizes ({@link #rangeStarts}): each
+     * range a quarter of the blocks left, at least {@value #MIN_RANGE_BLOCKS}, large ones first and small ones last,
+     * so that the thread that ends first finds a small range left and the two end close together.
      */
-    static final int RANGES = 8;
+    static final int MIN_RANGE_BLOCKS = 2;
     private int ranges;
     private int[] rangeFrom;
     private double[][] rangeAcc;
@@ -640,12 +642,13 @@ final class UfmSgdKernel {
     /**
      * The full-batch step on {@link NativeKernels}, in one pass over H when its premise holds, else in two.
      *
-     * <p>Logits, softmax and the row step are native ({@link NativeKernels}), one call per block of rows; the rows
-     * are cut into {@link #RANGES} ranges of whole blocks that this thread and the {@link HelperThread} take one at a
-     * time ({@link #inRanges}: on a shared machine one processor is often slowed by other work for a while, and a
-     * fixed half each would make the step wait for the slower one). Two passes: the logits, softmax, f(x) and
-     * Σ‖h‖² of every block of rows; then {@code valueCheck} and the finiteness bound ({@link #provablyFinite}); then
-     * block by block from the last, the block's ∇W share and the rows' step. One pass (read H once instead of twice, the step's whole cost at large N·d being the traffic of H):
+     * <p>Logits, softmax and the row step are native ({@link NativeKernels}): one call per range of rows in one pass
+     * ({@link NativeKernels#onePassBlocks}), one per block and one per range in two. The rows are cut into ranges of
+     * whole blocks ({@link #rangeStarts}) that this thread and the {@link HelperThread} take one at a time ({@link
+     * #inRanges}: on a shared machine one processor is often slowed by other work for a while, and a fixed half each
+     * would make the step wait for the slower one). Two passes: the logits, softmax, f(x) and Σ‖h‖² of every block
+     * of rows; then {@code valueCheck} and the finiteness bound ({@link #provablyFinite}); then block by block from
+     * the last, the block's ∇W share and the rows' step. One pass (H read once instead of twice):
      * block by block from the last, the block's logits, softmax, ∇W share and step while it is in cache, and f(x) is
      * handed to {@code valueCheck} after the pass. That is only done when, before anything is written, a bound proves
      * f(x) ≤ {@code valueLimit} (so the check cannot fail) and every written number finite:
@@ -670,10 +673,11 @@ final class UfmSgdKernel {
         if (rangeFrom == null) {
             blockCe = new double[blocks];
             blockH2 = new double[blocks];
-            ranges = Math.min(RANGES, blocks);
+            int[] starts = rangeStarts(blocks);
+            ranges = starts.length - 1;
             rangeFrom = new int[ranges + 1];
             for (int r = 0; r <= ranges; r++) {
-                rangeFrom[r] = Math.min(n, (int) ((long) r * blocks / ranges) * rowsPerBlock);
+                rangeFrom[r] = Math.min(n, starts[r] * rowsPerBlock);
             }
             rangeAcc = new double[ranges][k * d];
         }
@@ -760,6 +764,21 @@ final class UfmSgdKernel {
         }
     }
 
+    /**
+     * The first block of each range and, last, {@code blocks}: each range takes a quarter of the blocks left, rounded
+     * up, and at least {@value #MIN_RANGE_BLOCKS} (105 blocks: 27, 20, 15, 11, 8, 6, 5, 4, 3, 2, 2, 2). Measured at
+     * (512, 10, 5000) against eight equal ranges: both threads busy 99 % of the step, its median 3-5 % lower.
+     */
+    static int[] rangeStarts(int blocks) {
+        int[] starts = new int[blocks + 1];
+        int count = 0;
+        for (int at = 0; at < blocks; ) {
+            at += Math.max(MIN_RANGE_BLOCKS, (blocks - at + 3) / 4);
+            starts[++count] = Math.min(at, blocks);
+        }
+        return java.util.Arrays.copyOf(starts, count + 1);
+    }
+
     private static int blocksOf(int rows, int rowsPerBlock) {
         return (rows + rowsPerBlock - 1) / rowsPerBlock;
     }
@@ -829,20 +848,14 @@ final class UfmSgdKernel {
     }
 
     /**
-     * The one pass on range r, block by block from the last: logits, Σ‖h‖², softmax and Σ CE, then the block's ∇W
-     * share and its rows' step (prefetching the block taken next).
+     * The one pass on range r ({@link NativeKernels#onePassBlocks}), block by block from the last: logits, Σ‖h‖²,
+     * softmax and Σ CE, then the block's ∇W share and its rows' step (prefetching the block taken next).
      */
     private void onePassRange(double[] x, double eta, double keep, int r, int rowsPerBlock) {
         int from = rangeFrom[r];
-        int to = rangeFrom[r + 1];
-        for (int b = blocksOf(to - from, rowsPerBlock) - 1; b >= 0; b--) {
-            int t0 = from + b * rowsPerBlock;
-            int rows = Math.min(rowsPerBlock, to - t0);
-            blockH2[t0 / rowsPerBlock] = NativeKernels.logits(x, 0, offH + t0 * d, rows, k, d, g, t0 * k);
-            blockCe[t0 / rowsPerBlock] = nativeSoftmax(x, t0, rows);
-            NativeKernels.stepRows(g, t0 * k, x, 0, offH + t0 * d, rows, k, d, -eta, keep, nonNegative, rangeAcc[r],
-                    0, b > 0 ? rowsPerBlock : 0);
-        }
+        NativeKernels.onePassBlocks(g, from * k, x, 0, bias ? offB : -1, offH + from * d, rangeFrom[r + 1] - from, k,
+                d, labels, from, 1.0 / n, -eta, keep, nonNegative, rangeAcc[r], 0, blockH2, blockCe,
+                from / rowsPerBlock);
     }
 
     /** h_t ← Π(h_t − η(λ_H h_t + Σ_c g_tc w_c)) in place (the old W: W is stepped after all rows). */

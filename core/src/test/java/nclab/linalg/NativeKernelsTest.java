@@ -174,6 +174,84 @@ class NativeKernelsTest {
     }
 
     @Test
+    void onePassBlocksGiveTheBitsOfTheThreeCallsBlockByBlock() {
+        // one native call per range: logits, softmax and the row step of each block from the last, as a caller
+        // making those calls one block at a time (with W copied, its rows a cache line further apart, inside)
+        assumeLoaded();
+        Random rnd = new Random(12);
+        for (int d : new int[] {512, 515, 100, 1024}) {
+            for (int k : new int[] {10, 7}) {
+                for (boolean bias : new boolean[] {false, true}) {
+                    int rows = 130;
+                    int block = NativeKernels.blockRows(d);
+                    int blocks = (rows + block - 1) / block;
+                    int wOff = 1 + rnd.nextInt(4);
+                    int bOff = bias ? wOff + k * d : -1;
+                    int hOff = wOff + k * d + k + rnd.nextInt(4);
+                    double[] x = random(rnd, hOff + rows * d);
+                    int[] labels = new int[rows + 3];
+                    for (int i = 0; i < labels.length; i++) {
+                        labels[i] = rnd.nextInt(k);
+                    }
+                    double[] g = new double[2 + rows * k];
+                    double[] acc = random(rnd, k * d);
+                    double[] h2 = new double[blocks + 1];
+                    double[] ce = new double[blocks + 1];
+                    double[] x1 = x.clone();
+                    double[] g1 = g.clone();
+                    double[] acc1 = acc.clone();
+                    double[] h21 = h2.clone();
+                    double[] ce1 = ce.clone();
+                    boolean clamp = k == 7;
+                    for (int i = blocks - 1; i >= 0; i--) {
+                        int r0 = i * block;
+                        int n = Math.min(block, rows - r0);
+                        h21[1 + i] = NativeKernels.logits(x1, wOff, hOff + r0 * d, n, k, d, g1, 2 + r0 * k);
+                        ce1[1 + i] = NativeKernels.softmax(g1, 2 + r0 * k, n, k, x1, bOff, labels, 3 + r0, 0.01);
+                        NativeKernels.stepRows(g1, 2 + r0 * k, x1, wOff, hOff + r0 * d, n, k, d, -0.2, 0.97, clamp,
+                                acc1, 0, i > 0 ? block : 0);
+                    }
+                    NativeKernels.onePassBlocks(g, 2, x, wOff, bOff, hOff, rows, k, d, labels, 3, 0.01, -0.2, 0.97,
+                            clamp, acc, 0, h2, ce, 1);
+                    String what = "d = " + d + ", k = " + k + ", bias " + bias;
+                    assertArrayEquals(h21, h2, what);
+                    assertArrayEquals(ce1, ce, what);
+                    assertArrayEquals(g1, g, what);
+                    assertArrayEquals(acc1, acc, what);
+                    assertArrayEquals(x1, x, what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void onePassBlocksChecksItsRangesLabelsAndArraysBeforeTheNativeCall() {
+        assumeLoaded();
+        int k = 2;
+        int d = 8;
+        double[] x = new double[k * d + k + 3 * d];
+        int hOff = k * d + k;
+        double[] g = new double[3 * k];
+        double[] acc = new double[k * d];
+        double[] h2 = new double[1];
+        double[] ce = new double[1];
+        int[] labels = {0, 1, 1};
+        NativeKernels.onePassBlocks(g, 0, x, 0, k * d, hOff, 3, k, d, labels, 0, 1, -1, 1, false, acc, 0, h2, ce, 0);
+        assertThrows(IllegalArgumentException.class, () -> NativeKernels.onePassBlocks(g, 0, x, 0, k * d, hOff, 3, k,
+                d, new int[] {0, 2, 1}, 0, 1, -1, 1, false, acc, 0, h2, ce, 0)); // label 2 of k = 2
+        assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.onePassBlocks(g, 0, x, 0, k * d, hOff, 3,
+                k, d, labels, 1, 1, -1, 1, false, acc, 0, h2, ce, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.onePassBlocks(g, 0, x, 0, k * d, hOff, 3,
+                k, d, labels, 0, 1, -1, 1, false, acc, 0, h2, ce, 1)); // the block sums
+        assertThrows(IllegalArgumentException.class, () -> NativeKernels.onePassBlocks(g, 0, x, 0, hOff, hOff, 3, k,
+                d, labels, 0, 1, -1, 1, false, acc, 0, h2, ce, 0)); // b inside H
+        assertThrows(IllegalArgumentException.class, () -> NativeKernels.onePassBlocks(g, 0, x, 0, k * d, hOff, 3, k,
+                d, labels, 0, 1, -1, 1, false, acc, 0, h2, h2, 0)); // one array for both sums
+        assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.onePassBlocks(g, 0, x, 0, k * d, hOff, 4,
+                k, d, new int[4], 0, 1, -1, 1, false, acc, 0, h2, ce, 0)); // 4 rows: g and H too short
+    }
+
+    @Test
     void softmaxGivesTheJavaSoftmaxsProbabilitiesBitForBit() {
         // the operations of UfmSgdKernel's softmax with VectorRowKernels' exponential (exp1 is one lane of it):
         // every remainder of four entries, more than 16 rows (the logs of products of 16 row sums), with and without

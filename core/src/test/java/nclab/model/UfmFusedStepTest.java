@@ -167,6 +167,24 @@ class UfmFusedStepTest {
     }
 
     @Test
+    void rangesTakeAQuarterOfTheBlocksLeftAndCoverEveryBlockOnce() {
+        assertArrayEquals(new int[] {0, 27, 47, 62, 73, 81, 87, 92, 96, 99, 101, 103, 105},
+                UfmSgdKernel.rangeStarts(105)); // (512, 10, 5000): 105 blocks of 48 rows
+        assertArrayEquals(new int[] {0, 1}, UfmSgdKernel.rangeStarts(1));
+        for (int blocks = 1; blocks <= 400; blocks++) {
+            int[] starts = UfmSgdKernel.rangeStarts(blocks);
+            assertEquals(0, starts[0]);
+            assertEquals(blocks, starts[starts.length - 1]);
+            for (int r = 1; r < starts.length; r++) {
+                int size = starts[r] - starts[r - 1];
+                int left = blocks - starts[r - 1];
+                assertEquals(Math.min(left, Math.max(UfmSgdKernel.MIN_RANGE_BLOCKS, (left + 3) / 4)), size,
+                        blocks + " blocks, range " + r);
+            }
+        }
+    }
+
+    @Test
     void onePassNeedsItsPremise() {
         assumeTrue(NativeKernels.available(), "nclab's native kernels are not built or not supported here");
         UfmSgdKernel[] kernels = new UfmSgdKernel[2];
