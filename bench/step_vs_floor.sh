@@ -5,22 +5,33 @@
 # 20-ms block of 100 (after 3 s of warm-up), since the noise of this shared machine only ever adds time; pairing
 # them matters because the floor itself swings by 1.5x between minutes (the shared L3 and memory of the host).
 # Prints each round's floor, step and ratio, the median ratio, and the ratio of the lowest step to the lowest floor.
+# With "thp", both JVMs run with -XX:+UseTransparentHugePages, as ./nclab runs `solve` where the kernel offers them
+# (both sides faster: the floor more than the step).
 #
-#   bench/step_vs_floor.sh [ROUNDS]      (default 5)
+#   bench/step_vs_floor.sh [ROUNDS] [thp]      (default 5 rounds, default pages)
 #
 # Build first:  mvn -B -q -o -ntp install -DskipTests -pl core && mvn -B -q -o -ntp package -pl bench -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
+JVM_ARGS=()
+if [[ "${2:-}" == thp ]]; then
+    JVM_ARGS=(-jvmArgsAppend -XX:+UseTransparentHugePages)
+elif [[ -n "${2:-}" ]]; then
+    echo "unknown option ${2}: the second argument is thp or nothing" >&2
+    exit 2
+fi
 JAR=bench/target/benchmarks.jar
 [[ -f "$JAR" ]] || { echo "missing $JAR: build it first (see the header of $0)" >&2; exit 1; }
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
-echo "load before: $(uptime)"
+echo "pages: ${2:-default}; load before: $(uptime)"
 for ((i = 1; i <= ROUNDS; i++)); do
-    java -jar "$JAR" "MemoryBandwidthBenchmark.readTwiceTwoThreads" -wi 3 -w 1 -i 100 -r 20ms \
+    java -jar "$JAR" "MemoryBandwidthBenchmark.readTwiceTwoThreads" ${JVM_ARGS[@]+"${JVM_ARGS[@]}"} \
+        -wi 3 -w 1 -i 100 -r 20ms \
         -rf json -rff "$OUT/floor$i.json" > "$OUT/floor$i.log" 2>&1
-    java -jar "$JAR" "SolverStepBenchmark.fullBatchStep" -p shape=512x10x5000 -wi 3 -w 1 -i 100 -r 20ms \
+    java -jar "$JAR" "SolverStepBenchmark.fullBatchStep" -p shape=512x10x5000 ${JVM_ARGS[@]+"${JVM_ARGS[@]}"} \
+        -wi 3 -w 1 -i 100 -r 20ms \
         -rf json -rff "$OUT/step$i.json" > "$OUT/step$i.log" 2>&1
 done
 echo "load after: $(uptime)"

@@ -25,7 +25,8 @@ import nclab.io.AtomicFiles;
  * <p>The child gets this JVM's java executable, this JVM's class path (or the one given, e.g. the nclab jar when this
  * JVM also holds Spark), the system properties {@code ai.djl.*} and {@code nclab.*}, {@code -Dnclab.parent.pid=} this
  * JVM's pid (the child stops when this JVM is gone, even after a SIGKILL that skips the shutdown hook:
- * {@link ParentWatch}), this process's environment (so {@code MALLOC_*}, {@code DJL_CACHE_DIR} pass through) and,
+ * {@link ParentWatch}), {@value #TRANSPARENT_HUGE_PAGES} when this JVM has it on, this process's environment (so
+ * {@code MALLOC_*}, {@code DJL_CACHE_DIR} pass through) and,
  * unless already set, {@code OMP_NUM_THREADS}/{@code MKL_NUM_THREADS}/{@code OPENBLAS_NUM_THREADS} =
  * threads per run, so that parallel runs do not oversubscribe the cores; with one thread per run also {@code
  * -Dnclab.solverThreads=1} (the UFM solver's full-batch step then keeps to one thread). Its stdout and stderr go to
@@ -126,6 +127,23 @@ public final class ChildProcessLauncher implements RunLauncher {
         return RunOutcome.failed(what + (tail.isEmpty() ? "" : ": " + tail), seconds);
     }
 
+    /** The JVM option the launcher gives long runs where the kernel offers transparent huge pages (see nclab). */
+    static final String TRANSPARENT_HUGE_PAGES = "-XX:+UseTransparentHugePages";
+
+    /**
+     * Whether this JVM runs with {@value #TRANSPARENT_HUGE_PAGES}: the children then get it too (the launcher
+     * checked that the kernel offers them; pages change no number, only the full-batch step's time).
+     */
+    static boolean usesTransparentHugePages() {
+        try {
+            return Boolean.parseBoolean(java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseTransparentHugePages").getValue());
+        } catch (RuntimeException notHotSpot) { // another JVM: no such option, the children keep the default
+            return false;
+        }
+    }
+
     /** The child's command line. */
     public List<String> command(String kind, Path dir, boolean resume) {
         List<String> cmd = new ArrayList<>();
@@ -133,6 +151,9 @@ public final class ChildProcessLauncher implements RunLauncher {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:-UsePerfData");
         cmd.addAll(nclab.linalg.RowKernels.childJvmOptions());
+        if (usesTransparentHugePages()) {
+            cmd.add(TRANSPARENT_HUGE_PAGES);
+        }
         System.getProperties().stringPropertyNames().stream().sorted()
                 .filter(k -> (k.startsWith("ai.djl.") || k.startsWith("nclab.")) && !k.equals(ParentWatch.PROPERTY))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
