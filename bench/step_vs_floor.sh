@@ -27,10 +27,10 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 echo "pages: ${2:-default}; load before: $(uptime)"
 for ((i = 1; i <= ROUNDS; i++)); do
-    java -jar "$JAR" "MemoryBandwidthBenchmark.readTwiceTwoThreads" ${JVM_ARGS[@]+"${JVM_ARGS[@]}"} \
+    java -jar "$JAR" "MemoryBandwidthBenchmark.readTwiceTwoThreads$" ${JVM_ARGS[@]+"${JVM_ARGS[@]}"} \
         -wi 3 -w 1 -i 100 -r 20ms \
         -rf json -rff "$OUT/floor$i.json" > "$OUT/floor$i.log" 2>&1
-    java -jar "$JAR" "SolverStepBenchmark.fullBatchStep" -p shape=512x10x5000 ${JVM_ARGS[@]+"${JVM_ARGS[@]}"} \
+    java -jar "$JAR" "SolverStepBenchmark.fullBatchStep$" -p shape=512x10x5000 ${JVM_ARGS[@]+"${JVM_ARGS[@]}"} \
         -wi 3 -w 1 -i 100 -r 20ms \
         -rf json -rff "$OUT/step$i.json" > "$OUT/step$i.log" 2>&1
 done
