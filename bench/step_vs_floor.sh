@@ -16,7 +16,9 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 JVM_ARGS=()
 if [[ "${2:-}" == thp ]]; then
-    JVM_ARGS=(-jvmArgsAppend -XX:+UseTransparentHugePages)
+    # the command line's -jvmArgsAppend replaces the benchmarks' own, so their module flags are repeated
+    modules="--add-modules=jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0"
+    JVM_ARGS=(-jvmArgsAppend "$modules -XX:+UseTransparentHugePages")
 elif [[ -n "${2:-}" ]]; then
     echo "unknown option ${2}: the second argument is thp or nothing" >&2
     exit 2
@@ -39,8 +41,10 @@ python3 - "$OUT" "$ROUNDS" <<'PY'
 import json, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
 def lowest(path):
-    run = json.load(open(path))[0]
-    return min(v for fork in run["primaryMetric"]["rawData"] for v in fork)
+    runs = json.load(open(path))
+    if not runs:
+        sys.exit(f"no result in {path}; its log:\n" + open(path[:-len("json")] + "log").read()[-3000:])
+    return min(v for fork in runs[0]["primaryMetric"]["rawData"] for v in fork)
 pairs = [(lowest(f"{out}/floor{r}.json"), lowest(f"{out}/step{r}.json")) for r in range(1, rounds + 1)]
 for r, (floor, step) in enumerate(pairs, 1):
     print(f"round {r}  floor {floor / 1000:6.3f} ms  step {step / 1000:6.3f} ms  step/floor {step / floor:5.2f}")
