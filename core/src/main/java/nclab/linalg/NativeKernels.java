@@ -23,7 +23,9 @@ import java.util.Locale;
  *   <li>{@link #stepRows}: block by block (≈ 192 KB of H) from the last one, acc += G_blkᵀ H_blk from the old rows
  *       while the block before is prefetched, then H_blk ← Π(keep·H_blk + α·G_blk W) in place (Π: clamp at 0 when
  *       asked). From the last block, because a logits pass over the same rows ends there and leaves those blocks
- *       in cache.</li>
+ *       in cache;</li>
+ *   <li>{@link #onePassBlocks}: the three above block by block for a range of rows in one call, with W copied once
+ *       so that its rows stop sharing an L1 set with H's (the one-pass step of {@code UfmSgdKernel}).</li>
  * </ul>
  * All run in a fixed order, so equal inputs give equal bits; the products are not bit-identical to the Java or BLAS
  * products (another summation order).
