@@ -27,6 +27,13 @@
 /* Doubles of H per block of the row step: about 192 KB, so a block and the one prefetched during it fit in L2. */
 #define BLOCK_DOUBLES 24576
 
+/* Releases an array taken by GetPrimitiveArrayCritical (p null: not taken); mode 0 writes back, JNI_ABORT not. */
+static void releaseCritical(JNIEnv *env, jarray a, void *p, jint mode) {
+    if (p) {
+        (*env)->ReleasePrimitiveArrayCritical(env, a, p, mode);
+    }
+}
+
 JNIEXPORT jboolean JNICALL Java_nclab_linalg_NativeKernels_supported(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
@@ -546,6 +553,11 @@ static SIMD void stepBlock(const double *g, int k, double *h, long rows, int d, 
     }
 }
 
+/* Rows of H per block of stepRows and onePassBlocks (NativeKernels.blockRows on the Java side). */
+INLINE long rowsPerBlock(int d) {
+    return BLOCK_DOUBLES / d > 0 ? BLOCK_DOUBLES / d : 1;
+}
+
 /*
  * Block by block from the last: acc += G_blk^T H_blk (old rows, the block before prefetched), then the block's rows
  * stepped in place. From the last block because the logits pass that precedes it ends there: the blocks it read
@@ -554,7 +566,7 @@ static SIMD void stepBlock(const double *g, int k, double *h, long rows, int d, 
  */
 static SIMD void stepRows(const double *g, double *h, long rows, int d, const double *w, long ldw, int k,
                           double alpha, double keep, int clamp, double *acc, long ahead) {
-    long block = BLOCK_DOUBLES / d > 0 ? BLOCK_DOUBLES / d : 1;
+    long block = rowsPerBlock(d);
     long blocks = (rows + block - 1) / block;
     for (long b = blocks - 1; b >= 0; b--) {
         long r0 = b * block;
@@ -705,7 +717,7 @@ static SIMD double softmaxRows(double *z, long rows, int k, const double *b, con
 static SIMD void onePassBlocks(double *g, double *h, long rows, int d, const double *w, long ldw, int k,
                                const double *b, const int *labels, double scale, double alpha, double keep, int clamp,
                                double *acc, double *blockH2, double *blockCe) {
-    long block = BLOCK_DOUBLES / d > 0 ? BLOCK_DOUBLES / d : 1;
+    long block = rowsPerBlock(d);
     long blocks = (rows + block - 1) / block;
     for (long i = blocks - 1; i >= 0; i--) {
         long r0 = i * block;
@@ -729,15 +741,9 @@ JNIEXPORT jdouble JNICALL Java_nclab_linalg_NativeKernels_softmax0(JNIEnv *env, 
     if (zs && ls && (bOff < 0 || xs)) {
         ce = softmaxRows(zs + zOff, rows, k, bOff >= 0 ? xs + bOff : 0, ls + lOff, scale);
     }
-    if (ls) {
-        (*env)->ReleasePrimitiveArrayCritical(env, labels, ls, JNI_ABORT);
-    }
-    if (xs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, x, xs, JNI_ABORT);
-    }
-    if (zs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, z, zs, 0);
-    }
+    releaseCritical(env, labels, ls, JNI_ABORT);
+    releaseCritical(env, x, xs, JNI_ABORT);
+    releaseCritical(env, z, zs, 0);
     return ce;
 }
 
@@ -751,12 +757,8 @@ JNIEXPORT jdouble JNICALL Java_nclab_linalg_NativeKernels_logits0(JNIEnv *env, j
     if (xs && zs) {
         h2 = logits(xs + hOff, rows, d, xs + wOff, d, k, zs + zOff);
     }
-    if (zs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, z, zs, 0);
-    }
-    if (xs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, x, xs, JNI_ABORT); /* x only read */
-    }
+    releaseCritical(env, z, zs, 0);
+    releaseCritical(env, x, xs, JNI_ABORT); /* x only read */
     return h2;
 }
 
@@ -776,15 +778,9 @@ JNIEXPORT void JNICALL Java_nclab_linalg_NativeKernels_stepRows0(JNIEnv *env, jc
         stepRows(gs + gOff, xs + hOff, rows, d, w, ldw, k, alpha, keep, clamp == JNI_TRUE, as + accOff, ahead);
         free(buf);
     }
-    if (as) {
-        (*env)->ReleasePrimitiveArrayCritical(env, acc, as, 0);
-    }
-    if (xs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, x, xs, 0);
-    }
-    if (gs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, g, gs, JNI_ABORT);
-    }
+    releaseCritical(env, acc, as, 0);
+    releaseCritical(env, x, xs, 0);
+    releaseCritical(env, g, gs, JNI_ABORT);
 }
 
 JNIEXPORT void JNICALL Java_nclab_linalg_NativeKernels_onePassBlocks0(JNIEnv *env, jclass cls, jdoubleArray g,
@@ -810,22 +806,10 @@ JNIEXPORT void JNICALL Java_nclab_linalg_NativeKernels_onePassBlocks0(JNIEnv *en
                       keep, clamp == JNI_TRUE, as + accOff, hs + blockOff, cs + blockOff);
         free(buf);
     }
-    if (cs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, blockCe, cs, 0);
-    }
-    if (hs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, blockH2, hs, 0);
-    }
-    if (as) {
-        (*env)->ReleasePrimitiveArrayCritical(env, acc, as, 0);
-    }
-    if (ls) {
-        (*env)->ReleasePrimitiveArrayCritical(env, labels, ls, JNI_ABORT);
-    }
-    if (xs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, x, xs, 0);
-    }
-    if (gs) {
-        (*env)->ReleasePrimitiveArrayCritical(env, g, gs, 0);
-    }
+    releaseCritical(env, blockCe, cs, 0);
+    releaseCritical(env, blockH2, hs, 0);
+    releaseCritical(env, acc, as, 0);
+    releaseCritical(env, labels, ls, JNI_ABORT);
+    releaseCritical(env, x, xs, 0);
+    releaseCritical(env, g, gs, 0);
 }
