@@ -159,11 +159,9 @@ public final class NativeKernels {
         int blocks = (rows + blockRows(d) - 1) / blockRows(d);
         ArrayRanges.check(blockH2, blockOff, blocks);
         ArrayRanges.check(blockCe, blockOff, blocks);
-        java.util.Set<Object> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Object a : new Object[] {g, x, acc, blockH2, blockCe}) {
-            if (!arrays.add(a)) {
-                throw new IllegalArgumentException("g, x, acc, blockH2 and blockCe must be five different arrays");
-            }
+        if (g == x || acc == g || acc == x || blockH2 == blockCe
+                || blockH2 == g || blockH2 == x || blockH2 == acc || blockCe == g || blockCe == x || blockCe == acc) {
+            throw new IllegalArgumentException("g, x, acc, blockH2 and blockCe must be five different arrays");
         }
         onePassBlocks0(g, gOff, x, wOff, bOff, hOff, rows, k, d, labels, lOff, scale, alpha, keep, clamp, acc, accOff,
                 blockH2, blockCe, blockOff);
